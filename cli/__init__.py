@@ -1,0 +1,1 @@
+"""The `shaqyru` command line: caseworkers, operators and the portal side."""

@@ -1,0 +1,7 @@
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("rules")
+    def rules() -> None:
+        """Placeholder."""
