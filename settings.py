@@ -16,10 +16,14 @@ def _env(name: str, default: str) -> str:
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path = field(default_factory=lambda: Path(_env("SHAQYRU_DATA", str(ROOT / "var"))))
-    temporal_address: str = field(default_factory=lambda: _env("TEMPORAL_ADDRESS", "localhost:7233"))
+    temporal_address: str = field(
+        default_factory=lambda: _env("TEMPORAL_ADDRESS", "localhost:7233")
+    )
     temporal_namespace: str = field(default_factory=lambda: _env("TEMPORAL_NAMESPACE", "default"))
     task_queue: str = field(default_factory=lambda: _env("SHAQYRU_TASK_QUEUE", "shaqyru"))
-    temporal_tls_cert: str | None = field(default_factory=lambda: os.environ.get("TEMPORAL_TLS_CERT"))
+    temporal_tls_cert: str | None = field(
+        default_factory=lambda: os.environ.get("TEMPORAL_TLS_CERT")
+    )
     temporal_tls_key: str | None = field(default_factory=lambda: os.environ.get("TEMPORAL_TLS_KEY"))
     temporal_api_key: str | None = field(default_factory=lambda: os.environ.get("TEMPORAL_API_KEY"))
     database_url: str | None = field(default_factory=lambda: os.environ.get("SHAQYRU_DATABASE_URL"))

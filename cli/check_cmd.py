@@ -1,5 +1,78 @@
+"""`shaqyru check FILE`: is this portal application acceptable, and if not, why."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from pydantic import ValidationError
+
+from rules.check import check_application
+from rules.roster import load_roster
+
+INVALID_EXIT = 2
+"""Exit code when the application has problems; 1 stays for failures of the tool."""
+
+
+class Lang(StrEnum):
+    kk = "kk"
+    ru = "ru"
+    en = "en"
+
+
+LangOption = Annotated[
+    Lang,
+    typer.Option("--lang", envvar="SHAQYRU_LANG", help="Language of the messages."),
+]
+
+_VALID = {
+    "kk": "{name}: өтініш дұрыс толтырылған",
+    "ru": "{name}: заявление заполнено правильно",
+    "en": "{name}: the application is valid",
+}
+_INVALID = {
+    "kk": "{name}: {n} қате табылды",
+    "ru": "{name}: найдено проблем: {n}",
+    "en": "{name}: {n} problem(s) found",
+}
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    @app.command("check")
+    def check(
+        file: Annotated[str, typer.Argument(help="Application JSON file, or - for stdin.")],
+        as_json: Annotated[
+            bool, typer.Option("--json", help="Print the problems as a JSON list.")
+        ] = False,
+        lang: LangOption = Lang.en,
+        roster: Annotated[
+            Path | None,
+            typer.Option(help="Roster file; default: SHAQYRU_ROSTER or the sample roster."),
+        ] = None,
+    ) -> None:
+        """Check an application as the portal sends it; list every problem at once.
+
+        Exit 0 when valid, 2 when it has problems, 1 when the file cannot be read."""
+        try:
+            raw = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+            commissions = load_roster(roster)
+        except (OSError, ValidationError) as e:
+            typer.echo(f"shaqyru check: {e}", err=True)
+            raise typer.Exit(1) from None
+
+        problems = check_application(raw, commissions)
+        name = "stdin" if file == "-" else file
+        if as_json:
+            typer.echo(json.dumps([p.model_dump() for p in problems], ensure_ascii=False, indent=2))
+        elif problems:
+            typer.echo(_INVALID[lang].format(name=name, n=len(problems)))
+            for i, p in enumerate(problems, 1):
+                typer.echo(f"{i:>3}. {p.message(lang.value)}  [{p.field or '-'}; {p.rule}]")
+        else:
+            typer.echo(_VALID[lang].format(name=name))
+        if problems:
+            raise typer.Exit(INVALID_EXIT)

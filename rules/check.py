@@ -1,0 +1,425 @@
+"""Checking an application from the portal before a case starts (SPEC 3, 6).
+
+`check_application` reports every problem at once: a caseworker or the portal should
+be able to fix an application in one round, not one error per attempt. Structural
+(pydantic) errors become problems too, and the rule checks still run on whatever
+parts of the application could be read.
+
+Not for workflow code: it converts times with zoneinfo and may read the roster file.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from functools import cache
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+
+from models.application import Applicant, Application, AttachedDocument, Service
+from models.roster import Roster
+from rules import regulation
+from rules.eligibility import AgeRange, age_on, age_rule, allowed_ages
+from rules.iin import Sex, check_iin
+from rules.regulation import ACCEPTANCE_PERIODS, Lang, in_acceptance_period
+from rules.roster import load_roster
+from rules.timezone import ALMATY
+
+
+class Problem(BaseModel):
+    """One thing wrong with an application, in words for each language."""
+
+    model_config = ConfigDict(frozen=True)
+
+    field: str
+    """Dotted path in the application, e.g. `applicant.iin`, `documents.0.kind`;
+    empty for the application as a whole."""
+    rule: str
+    """Stable code, e.g. `iin.check_digit`, `documents.missing`, `schema.missing`."""
+    kk: str
+    ru: str
+    en: str
+
+    def message(self, lang: Lang) -> str:
+        return getattr(self, lang)
+
+
+class ApplicationInvalid(ValueError):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(f"{p.field or '-'}: {p.rule}" for p in problems))
+        self.problems = problems
+
+
+# Field names as a caseworker says them; list indices are written as "*".
+_FIELDS: dict[str, tuple[str, str, str]] = {
+    "": ("Өтініш", "Заявление", "Application"),
+    "application_id": ("Өтініштің нөмірі", "Номер заявления", "Application id"),
+    "service": ("Мемлекеттік қызмет", "Государственная услуга", "Service"),
+    "ground": ("Негіздің нөмірі", "Номер основания", "Ground number"),
+    "applicant": ("Өтініш беруші", "Заявитель", "Applicant"),
+    "applicant.iin": ("Өтініш берушінің ЖСН", "ИИН заявителя", "Applicant's IIN"),
+    "applicant.surname": ("Тегі", "Фамилия", "Surname"),
+    "applicant.name": ("Аты", "Имя", "Name"),
+    "applicant.patronymic": ("Әкесінің аты", "Отчество", "Patronymic"),
+    "applicant.address": ("Мекенжайы", "Адрес", "Address"),
+    "applicant.phone": ("Телефон", "Телефон", "Phone"),
+    "applicant.district": ("Аудан (тізілім коды)", "Район (код реестра)", "District (roster code)"),
+    "submitted_at": ("Өтініш берілген уақыт", "Время подачи заявления", "Submission time"),
+    "signed_with": ("Қол қою тәсілі", "Способ подписания", "Signed with"),
+    "reason": ("Кейінге қалдыру/босату себебі", "Причина", "Reason"),
+    "documents": ("Қоса берілген құжаттар", "Приложенные документы", "Attached documents"),
+    "documents.*": ("Құжат", "Документ", "Document"),
+    "documents.*.kind": ("Құжат түрі", "Вид документа", "Document kind"),
+    "documents.*.file_name": ("Файл атауы", "Имя файла", "File name"),
+    "documents.*.media_type": ("Файл түрі", "Тип файла", "Media type"),
+    "documents.*.size": ("Файл көлемі", "Размер файла", "File size"),
+    "documents.*.sha256": ("Файлдың SHA-256 хеші", "Хеш SHA-256 файла", "File SHA-256"),
+    "documents.*.ref": ("Файл сілтемесі", "Ссылка на файл", "File reference"),
+}
+
+_TEXTS: dict[str, tuple[str, str, str]] = {
+    "schema.json": (
+        "JSON ретінде оқылмады",
+        "не читается как JSON",
+        "is not valid JSON",
+    ),
+    "schema.missing": (
+        "міндетті өріс берілмеген",
+        "обязательное поле отсутствует",
+        "required field is missing",
+    ),
+    "schema.extra": (
+        "мұндай өріс қарастырылмаған",
+        "такое поле не предусмотрено",
+        "this field is not allowed",
+    ),
+    "schema.type": ("мәннің түрі дұрыс емес", "неверный тип значения", "wrong type of value"),
+    "schema.format": ("мәннің пішімі дұрыс емес", "неверный формат значения", "wrong format"),
+    "schema.length": (
+        "мәннің ұзындығы рұқсат етілген шектен тыс",
+        "длина значения вне допустимых пределов",
+        "length out of the allowed range",
+    ),
+    "schema.range": (
+        "мән рұқсат етілген шектен тыс",
+        "значение вне допустимых пределов",
+        "value out of the allowed range",
+    ),
+    "schema.choice": (
+        "мән рұқсат етілген мәндердің бірі емес",
+        "значение не из списка допустимых",
+        "value is not one of the allowed values",
+    ),
+    "schema.timezone": (
+        "уақыт белдеуі көрсетілмеген (мысалы, +05:00)",
+        "не указан часовой пояс (например, +05:00)",
+        "the time zone offset is missing (e.g. +05:00)",
+    ),
+    "schema.invalid": ("мән жарамсыз", "недопустимое значение", "invalid value"),
+    "iin.format": (
+        "ЖСН 12 цифрдан тұруы тиіс",
+        "ИИН должен состоять из 12 цифр",
+        "the IIN must be exactly 12 digits",
+    ),
+    "iin.century": (
+        "ЖСН-нің 7-цифры 1-ден 6-ға дейін болуы тиіс (туған ғасыры мен жынысы)",
+        "7-я цифра ИИН должна быть от 1 до 6 (век рождения и пол)",
+        "the IIN's 7th digit must be 1 to 6 (century of birth and sex)",
+    ),
+    "iin.birth_date": (
+        "ЖСН-нің алғашқы 6 цифры нақты туған күн емес (ЖЖААКК)",
+        "первые 6 цифр ИИН не являются реальной датой рождения (ГГММДД)",
+        "the IIN's first 6 digits are not a real birth date (YYMMDD)",
+    ),
+    "iin.check_digit": (
+        "ЖСН-нің бақылау цифры (12-цифр) сәйкес келмейді",
+        "контрольный разряд ИИН (12-я цифра) не совпадает",
+        "the IIN's check digit (12th) does not match",
+    ),
+    "iin.sex": (
+        "ЖСН әйел адамға тиесілі; қызмет әскерге шақырылатын ер азаматтарға көрсетіледі",
+        "ИИН принадлежит женщине; услуга оказывается гражданам мужского пола, подлежащим призыву",
+        "the IIN is a woman's; the service is for male citizens liable to conscription",
+    ),
+    "age.deferral": (
+        "өтініш берілген күні ({date}) жасы {age}; кейінге қалдыру үшін {range} болуы тиіс",
+        "на дату подачи ({date}) возраст {age}; для отсрочки требуется {range}",
+        "age on the submission date ({date}) is {age}; deferral requires {range}",
+    ),
+    "age.exemption": (
+        "өтініш берілген күні ({date}) жасы {age}; {ground}-негіз бойынша босату үшін "
+        "{range} болуы тиіс",
+        "на дату подачи ({date}) возраст {age}; для освобождения по основанию № {ground} "
+        "требуется {range}",
+        "age on the submission date ({date}) is {age}; exemption on ground {ground} "
+        "requires {range}",
+    ),
+    "ground.unknown": (
+        "«{service}» қызметінде {ground}-негіз жоқ (негіздер: 1-{last})",
+        "у услуги «{service}» нет основания № {ground} (основания: 1-{last})",
+        "{service} has no ground {ground} (grounds 1-{last})",
+    ),
+    "documents.missing": (
+        "{ground}-негіз бойынша қажетті құжаттар қоса берілмеген: {names}",
+        "не приложены документы, необходимые по основанию № {ground}: {names}",
+        "documents required for ground {ground} are missing: {names}",
+    ),
+    "documents.unknown_kind": (
+        "«{code}» құжат түрі белгісіз (тізімі: shaqyru rules)",
+        "неизвестный вид документа «{code}» (список: shaqyru rules)",
+        "unknown document kind '{code}' (see shaqyru rules)",
+    ),
+    "period.closed": (
+        "өтініш {date} күні (Алматы уақытымен) берілген; өтініштер тек {periods} "
+        "аралығында қабылданады",
+        "заявление подано {date} (по времени Алматы); заявления принимаются только в "
+        "периоды {periods}",
+        "submitted on {date} (Almaty time); applications are accepted only {periods}",
+    ),
+    "district.unknown": (
+        "«{code}» ауданы әскерге шақыру комиссияларының тізілімінде жоқ",
+        "района «{code}» нет в реестре призывных комиссий",
+        "district '{code}' is not in the roster of conscription commissions",
+    ),
+}
+
+_SCHEMA_RULES = {
+    "missing": "schema.missing",
+    "extra_forbidden": "schema.extra",
+    "string_pattern_mismatch": "schema.format",
+    "string_too_short": "schema.length",
+    "string_too_long": "schema.length",
+    "too_short": "schema.length",
+    "too_long": "schema.length",
+    "greater_than": "schema.range",
+    "greater_than_equal": "schema.range",
+    "less_than": "schema.range",
+    "less_than_equal": "schema.range",
+    "enum": "schema.choice",
+    "literal_error": "schema.choice",
+    "timezone_aware": "schema.timezone",
+}
+
+_SHOWN_CTX = {"pattern", "min_length", "max_length", "ge", "gt", "le", "lt", "expected"}
+
+_AND = {"kk": " және ", "ru": " и ", "en": " and "}
+
+
+def _label(path: str) -> tuple[str, str, str]:
+    parts = path.split(".") if path else []
+    pattern = ".".join("*" if p.isdigit() else p for p in parts)
+    label = _FIELDS.get(pattern, (path, path, path))
+    index = next((int(p) for p in parts if p.isdigit()), None)
+    if index is None:
+        return label
+    n = index + 1  # people count documents from one
+    if pattern == "documents.*":
+        return (f"№{n} құжат", f"Документ № {n}", f"Document {n}")
+    return (
+        f"{label[0]} (№{n} құжат)",
+        f"{label[1]} (документ № {n})",
+        f"{label[2]} (document {n})",
+    )
+
+
+def _problem(field: str, rule: str, extra: str = "", en_extra: str = "", **values: Any) -> Problem:
+    label = _label(field)
+    texts = _TEXTS[rule]
+
+    def render(lang_index: int, lang: Lang) -> str:
+        vals = {k: (v(lang) if callable(v) else v) for k, v in values.items()}
+        tail = en_extra if lang == "en" and en_extra else extra
+        return f"{label[lang_index]}: {texts[lang_index].format(**vals)}{tail}"
+
+    return Problem(
+        field=field, rule=rule, kk=render(0, "kk"), ru=render(1, "ru"), en=render(2, "en")
+    )
+
+
+def _from_pydantic(err: Any) -> Problem:
+    field = ".".join(str(p) for p in err["loc"])
+    kind = err["type"]
+    rule = _SCHEMA_RULES.get(kind)
+    if rule is None:
+        is_type = kind.endswith(("_type", "_parsing")) or kind.startswith("int_from")
+        rule = "schema.type" if is_type else "schema.invalid"
+    # Only the limits a reader can act on; other context is internal to pydantic.
+    ctx = {k: v for k, v in (err.get("ctx") or {}).items() if k in _SHOWN_CTX}
+    extra = f" ({', '.join(f'{k}: {v}' for k, v in ctx.items())})" if ctx else ""
+    # The English text may carry pydantic's own explanation; it names the expected value.
+    en_extra = "" if rule == "schema.missing" else f" ({err['msg']})"
+    return _problem(field, rule, extra=extra, en_extra=en_extra)
+
+
+@cache
+def _adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    info = model.model_fields[name]
+    tp = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+    return TypeAdapter(tp)
+
+
+_ABSENT = object()
+
+
+def _part(model: type[BaseModel], name: str, container: Any) -> Any:
+    """One field read on its own, so that a broken neighbour does not hide it; None when
+    absent or invalid (pydantic has already reported why)."""
+    if not isinstance(container, dict) or name not in container:
+        return None
+    try:
+        return _adapter(model, name).validate_python(container[name])
+    except ValidationError:
+        return None
+
+
+def _range_text(r: AgeRange) -> Any:
+    def text(lang: Lang) -> str:
+        if r.max_age is None:
+            return {
+                "kk": f"кемінде {r.min_age} жас",
+                "ru": f"не менее {r.min_age} лет",
+                "en": f"at least {r.min_age}",
+            }[lang]
+        return {
+            "kk": f"{r.min_age}-{r.max_age} жас (қоса алғанда)",
+            "ru": f"от {r.min_age} до {r.max_age} лет включительно",
+            "en": f"{r.min_age} to {r.max_age} inclusive",
+        }[lang]
+
+    return text
+
+
+def _rule_checks(data: dict[str, Any], roster: Roster | None) -> list[Problem]:
+    problems: list[Problem] = []
+    service: Service | None = _part(Application, "service", data)
+    number: int | None = _part(Application, "ground", data)
+    submitted = _part(Application, "submitted_at", data)
+    applicant = data.get("applicant")
+    iin: str | None = _part(Applicant, "iin", applicant)
+    district: str | None = _part(Applicant, "district", applicant)
+
+    ground = None
+    if service is not None and number is not None:
+        try:
+            ground = regulation.ground(service, number)
+        except KeyError:
+            rules = regulation.service_rules(service)
+            problems.append(
+                _problem(
+                    "ground",
+                    "ground.unknown",
+                    service=rules.name.get,
+                    ground=number,
+                    last=len(rules.grounds),
+                )
+            )
+
+    local_day: date | None = submitted.astimezone(ALMATY).date() if submitted else None
+
+    birth: date | None = None
+    if iin is not None:
+        result = check_iin(iin)
+        problems += [_problem("applicant.iin", code) for code in result.problems]
+        if result.sex is Sex.female:
+            problems.append(_problem("applicant.iin", "iin.sex"))
+        birth = result.birth_date
+
+    # Exemption ages depend on the ground, so an unknown ground leaves nothing to check.
+    if birth and local_day and service and (service is Service.deferral or ground):
+        allowed = allowed_ages(service, number or 0)
+        age = age_on(birth, local_day)
+        if not allowed.contains(age):
+            problems.append(
+                _problem(
+                    "applicant.iin",
+                    age_rule(service),
+                    date=local_day.isoformat(),
+                    age=age,
+                    ground=number,
+                    range=_range_text(allowed),
+                )
+            )
+
+    documents = data.get("documents", [])
+    if isinstance(documents, list):
+        attached: set[str] = set()
+        for i, doc in enumerate(documents):
+            kind = _part(AttachedDocument, "kind", doc)
+            if kind is None:
+                continue
+            attached.add(kind)
+            if kind not in regulation.DOCUMENT_KINDS:
+                problems.append(
+                    _problem(f"documents.{i}.kind", "documents.unknown_kind", code=kind)
+                )
+        if ground:
+            missing = [c for c in ground.required if c not in attached]
+            if missing:
+
+                def names(lang: Lang, missing: list[str] = missing) -> str:
+                    kinds = (regulation.document_kind(c) for c in missing)
+                    return "; ".join(f"{k.name.get(lang)} [{k.code}]" for k in kinds)
+
+                problems.append(
+                    _problem("documents", "documents.missing", ground=number, names=names)
+                )
+
+    if local_day and not in_acceptance_period(local_day):
+        problems.append(
+            _problem(
+                "submitted_at",
+                "period.closed",
+                date=local_day.isoformat(),
+                periods=lambda lang: _AND[lang].join(p.label(lang) for p in ACCEPTANCE_PERIODS),
+            )
+        )
+
+    if district is not None:
+        roster = roster if roster is not None else load_roster()
+        if roster.district(district) is None:
+            problems.append(_problem("applicant.district", "district.unknown", code=district))
+
+    return problems
+
+
+def _load(raw: dict | str | bytes) -> tuple[Any, list[Problem]]:
+    if isinstance(raw, str | bytes | bytearray):
+        try:
+            return json.loads(raw), []
+        except ValueError as e:
+            return _ABSENT, [_problem("", "schema.json", extra=f" ({e})")]
+    return raw, []
+
+
+def _check(data: Any, roster: Roster | None) -> list[Problem]:
+    problems: list[Problem] = []
+    try:
+        Application.model_validate(data)
+    except ValidationError as e:
+        problems += [_from_pydantic(err) for err in e.errors()]
+    if isinstance(data, dict):
+        problems += _rule_checks(data, roster)
+    return problems
+
+
+def check_application(raw: dict | str | bytes, roster: Roster | None = None) -> list[Problem]:
+    """Every problem of the application (a dict, or JSON text or bytes); empty when valid.
+
+    `roster` defaults to the configured one (`settings.load().roster_path`), read only if
+    the district must be looked up. The clock is never read: age and period are judged
+    on the Asia/Almaty date of `submitted_at`."""
+    data, problems = _load(raw)
+    if data is _ABSENT:
+        return problems
+    return _check(data, roster)
+
+
+def parse_application(raw: dict | str | bytes, roster: Roster | None = None) -> Application:
+    """The application, checked; raises ApplicationInvalid carrying every problem."""
+    data, problems = _load(raw)
+    if data is not _ABSENT:
+        problems = _check(data, roster)
+    if problems:
+        raise ApplicationInvalid(problems)
+    return Application.model_validate(data)

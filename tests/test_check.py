@@ -1,0 +1,522 @@
+from __future__ import annotations
+
+import copy
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from freezegun import freeze_time
+
+from models.application import Application, Service
+from models.roster import Roster
+from rules import regulation
+from rules.check import ApplicationInvalid, Problem, check_application, parse_application
+from rules.eligibility import age_on, allowed_ages
+from rules.iin import Sex, check_digit, make_iin
+from rules.roster import SAMPLE_ROSTER, load_roster
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+# What each invalid example must report: exactly these (field, rule) pairs.
+INVALID_EXAMPLES: dict[str, set[tuple[str, str]]] = {
+    "deferral-5-invalid-check-digit.json": {("applicant.iin", "iin.check_digit")},
+    "deferral-4-invalid-female.json": {("applicant.iin", "iin.sex")},
+    "deferral-1-invalid-missing-document.json": {("documents", "documents.missing")},
+    "deferral-5-invalid-closed-period.json": {("submitted_at", "period.closed")},
+    "deferral-5-invalid-too-old.json": {("applicant.iin", "age.deferral")},
+    "exemption-6-invalid-unknown-district.json": {("applicant.district", "district.unknown")},
+    "exemption-2-invalid-too-young.json": {("applicant.iin", "age.exemption")},
+    "deferral-invalid-several.json": {
+        ("applicant.phone", "schema.format"),
+        ("submitted_at", "schema.timezone"),
+        ("ground", "ground.unknown"),
+        ("applicant.iin", "iin.format"),
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def roster() -> Roster:
+    return load_roster(SAMPLE_ROSTER)
+
+
+def _doc(kind: str, n: int = 1) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "file_name": f"{kind}.pdf",
+        "media_type": "application/pdf",
+        "size": 2048,
+        "sha256": f"{n:064x}",
+        "ref": f"egov://attachments/T-1/{n}",
+    }
+
+
+def valid(
+    service: str = "deferral",
+    ground: int = 5,
+    born: date = date(2005, 5, 17),
+    submitted_at: str = "2026-04-14T10:00:00+05:00",
+    kinds: list[str] | None = None,
+) -> dict[str, Any]:
+    if kinds is None:
+        kinds = list(regulation.ground(service, ground).required)
+    return {
+        "application_id": "T-1",
+        "service": service,
+        "ground": ground,
+        "applicant": {
+            "iin": make_iin(born),
+            "surname": "Серікбаев",
+            "name": "Нұрлан",
+            "patronymic": "Асқарұлы",
+            "address": "Астана қ., Қабанбай батыр даңғылы, 11, 25-пәтер",
+            "phone": "+77011234567",
+            "district": "astana-esil",
+        },
+        "submitted_at": submitted_at,
+        "signed_with": "eds",
+        "documents": [_doc(k, i) for i, k in enumerate(kinds, 1)],
+        "reason": "Студентпін.",
+    }
+
+
+def pairs(problems: list[Problem]) -> set[tuple[str, str]]:
+    return {(p.field, p.rule) for p in problems}
+
+
+# --- examples ---------------------------------------------------------------------------
+
+
+def test_every_invalid_example_has_an_expectation() -> None:
+    on_disk = {p.name for p in EXAMPLES.glob("*invalid*.json")}
+    assert on_disk == set(INVALID_EXAMPLES)
+
+
+@pytest.mark.parametrize(
+    "path", sorted(p for p in EXAMPLES.glob("*.json") if "invalid" not in p.name), ids=str
+)
+def test_valid_examples_pass(path: Path, roster: Roster) -> None:
+    assert check_application(path.read_bytes(), roster) == []
+    assert isinstance(parse_application(path.read_text(encoding="utf-8"), roster), Application)
+
+
+def test_valid_examples_cover_both_services() -> None:
+    seen = {
+        (a["service"], a["ground"])
+        for a in (json.loads(p.read_bytes()) for p in EXAMPLES.glob("*.json"))
+        if isinstance(a, dict)
+    }
+    assert {s for s, _ in seen} == {"deferral", "exemption"}
+
+
+@pytest.mark.parametrize("name", sorted(INVALID_EXAMPLES))
+def test_invalid_examples_fail_as_expected(name: str, roster: Roster) -> None:
+    problems = check_application((EXAMPLES / name).read_bytes(), roster)
+    assert pairs(problems) == INVALID_EXAMPLES[name]
+
+
+# --- the IIN ----------------------------------------------------------------------------
+
+
+def _with_iin(iin: str, **kw: Any) -> dict[str, Any]:
+    app = valid(**kw)
+    app["applicant"]["iin"] = iin
+    return app
+
+
+def test_bad_check_digit(roster: Roster) -> None:
+    iin = make_iin(date(2005, 5, 17))
+    bad = iin[:11] + str((int(iin[11]) + 1) % 10)
+    assert pairs(check_application(_with_iin(bad), roster)) == {
+        ("applicant.iin", "iin.check_digit")
+    }
+
+
+@pytest.mark.parametrize("iin", ["05051750001", "0505175000123", "05O517500012"])
+def test_iin_format(iin: str, roster: Roster) -> None:
+    assert pairs(check_application(_with_iin(iin), roster)) == {("applicant.iin", "iin.format")}
+
+
+def test_iin_century(roster: Roster) -> None:
+    first11 = "0505170" + "0001"
+    iin = first11 + str(check_digit(first11))
+    assert pairs(check_application(_with_iin(iin), roster)) == {("applicant.iin", "iin.century")}
+
+
+def test_iin_birth_date(roster: Roster) -> None:
+    first11 = "0502305" + "0001"  # 30 February
+    iin = first11 + str(check_digit(first11))
+    assert pairs(check_application(_with_iin(iin), roster)) == {("applicant.iin", "iin.birth_date")}
+
+
+def test_female_applicant(roster: Roster) -> None:
+    iin = make_iin(date(2005, 5, 17), Sex.female)
+    assert pairs(check_application(_with_iin(iin), roster)) == {("applicant.iin", "iin.sex")}
+
+
+def test_iin_of_wrong_type_is_structural(roster: Roster) -> None:
+    app = valid()
+    app["applicant"]["iin"] = 50517500012
+    assert pairs(check_application(app, roster)) == {("applicant.iin", "schema.type")}
+
+
+# --- age --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("born", "ok"),
+    [
+        (date(2008, 4, 14), True),  # 18 today
+        (date(2008, 4, 15), False),  # 18 tomorrow
+        (date(1999, 4, 15), True),  # 26, turns 27 tomorrow
+        (date(1999, 4, 14), False),  # 27 today: no longer liable
+        (date(1990, 1, 1), False),
+    ],
+)
+def test_deferral_age(born: date, ok: bool, roster: Roster) -> None:
+    problems = check_application(valid(born=born), roster)
+    assert pairs(problems) == (set() if ok else {("applicant.iin", "age.deferral")})
+
+
+@pytest.mark.parametrize(
+    ("ground", "born", "ok"),
+    [
+        (2, date(1999, 4, 14), True),  # 27 today
+        (2, date(1999, 4, 15), False),  # still 26
+        (2, date(1980, 1, 1), True),  # no upper bound
+        (6, date(2008, 4, 14), True),  # 18 today
+        (6, date(2008, 4, 15), False),  # 17
+        (6, date(1990, 1, 1), True),
+    ],
+)
+def test_exemption_age(ground: int, born: date, ok: bool, roster: Roster) -> None:
+    problems = check_application(valid("exemption", ground, born=born), roster)
+    assert pairs(problems) == (set() if ok else {("applicant.iin", "age.exemption")})
+
+
+def test_age_counts_on_the_almaty_date(roster: Roster) -> None:
+    # 20:00 UTC on 14 April is 01:00 on 15 April in Almaty, his 18th birthday.
+    app = valid(born=date(2008, 4, 15), submitted_at="2026-04-14T20:00:00+00:00")
+    assert check_application(app, roster) == []
+    app = valid(born=date(2008, 4, 15), submitted_at="2026-04-14T18:59:59+00:00")
+    assert pairs(check_application(app, roster)) == {("applicant.iin", "age.deferral")}
+
+
+def test_age_message_gives_the_age_and_range(roster: Roster) -> None:
+    [p] = check_application(valid(born=date(1999, 4, 14)), roster)
+    assert "27" in p.en and "18 to 26" in p.en
+    assert "27" in p.ru and "от 18 до 26" in p.ru
+    assert "27" in p.kk and "18-26" in p.kk
+
+
+def test_leap_day_birthday() -> None:
+    born = date(2008, 2, 29)
+    assert age_on(born, date(2026, 2, 28)) == 17
+    assert age_on(born, date(2026, 3, 1)) == 18
+
+
+def test_age_policy_in_one_place() -> None:
+    assert (allowed_ages("deferral", 5).min_age, allowed_ages("deferral", 5).max_age) == (18, 26)
+    assert (allowed_ages("exemption", 2).min_age, allowed_ages("exemption", 2).max_age) == (
+        27,
+        None,
+    )
+    for ground in (1, 3, 4, 5, 6, 7):
+        assert allowed_ages("exemption", ground).min_age == 18
+
+
+# --- documents --------------------------------------------------------------------------
+
+
+def test_missing_documents_are_named(roster: Roster) -> None:
+    problems = check_application(valid("deferral", 1, kinds=[]), roster)
+    assert pairs(problems) == {("documents", "documents.missing")}
+    [p] = problems
+    for code in ("family_inspection_act", "dependants_proof"):
+        kind = regulation.document_kind(code)
+        assert code in p.en and kind.name.en in p.en
+        assert kind.name.kk in p.kk
+        assert kind.name.ru in p.ru
+
+
+def test_one_of_two_documents_missing(roster: Roster) -> None:
+    [p] = check_application(valid("exemption", 1, born=date(2000, 1, 1), kinds=[
+        "conscription_commission_extract"
+    ]), roster)  # fmt: skip
+    assert (p.field, p.rule) == ("documents", "documents.missing")
+    assert "regional_commission_decision_extract" in p.en
+    assert "conscription_commission_extract" not in p.en
+
+
+def test_documents_key_absent_means_none_attached(roster: Roster) -> None:
+    app = valid()
+    del app["documents"]
+    assert pairs(check_application(app, roster)) == {("documents", "documents.missing")}
+
+
+def test_extra_documents_are_fine(roster: Roster) -> None:
+    app = valid(kinds=["study_certificate", "workplace_certificate", "study_certificate"])
+    assert check_application(app, roster) == []
+
+
+def test_ground_without_documents(roster: Roster) -> None:
+    assert check_application(valid("exemption", 2, born=date(1998, 1, 1)), roster) == []
+
+
+def test_conditional_document_is_not_required(roster: Roster) -> None:
+    assert check_application(valid("deferral", 2), roster) == []
+    assert regulation.ground("deferral", 2).if_applicable == ("guardianship_resolution",)
+
+
+def test_unknown_document_kind(roster: Roster) -> None:
+    app = valid(kinds=["study_certificate", "selfie"])
+    assert pairs(check_application(app, roster)) == {("documents.1.kind", "documents.unknown_kind")}
+
+
+# --- ground, period, district -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("service", "number"), [("deferral", 14), ("exemption", 8)])
+def test_unknown_ground(service: str, number: int, roster: Roster) -> None:
+    app = valid(service, 1, born=date(2000, 1, 1))
+    app["ground"] = number
+    assert pairs(check_application(app, roster)) == {("ground", "ground.unknown")}
+
+
+@pytest.mark.parametrize(
+    ("submitted_at", "ok"),
+    [
+        ("2026-03-01T00:00:00+05:00", True),
+        ("2026-02-28T23:59:59+05:00", False),
+        ("2026-02-28T19:30:00+00:00", True),  # 00:30 on 1 March in Almaty
+        ("2026-06-30T23:59:59+05:00", True),
+        ("2026-06-30T19:30:00+00:00", False),  # 00:30 on 1 July in Almaty
+        ("2026-07-01T09:00:00+05:00", False),
+        ("2026-08-31T18:00:00+05:00", False),
+        ("2026-09-01T09:00:00+05:00", True),
+        ("2026-12-30T23:00:00+05:00", True),
+        ("2026-12-31T10:00:00+05:00", False),
+        ("2026-01-15T10:00:00+05:00", False),
+    ],
+)
+def test_acceptance_period(submitted_at: str, ok: bool, roster: Roster) -> None:
+    # Born on 1 January so that no birthday falls inside the year under test.
+    app = valid(born=date(2005, 1, 1), submitted_at=submitted_at)
+    problems = check_application(app, roster)
+    assert pairs(problems) == (set() if ok else {("submitted_at", "period.closed")})
+
+
+def test_unknown_district(roster: Roster) -> None:
+    app = valid()
+    app["applicant"]["district"] = "astana-nura"
+    assert pairs(check_application(app, roster)) == {("applicant.district", "district.unknown")}
+
+
+def test_default_roster_comes_from_settings(tmp_path: Path, monkeypatch) -> None:
+    one = load_roster(SAMPLE_ROSTER).model_copy()
+    one.districts = [d for d in one.districts if d.code == "almaty-almaly"]
+    path = tmp_path / "roster.json"
+    path.write_text(one.model_dump_json(), encoding="utf-8")
+    monkeypatch.setenv("SHAQYRU_ROSTER", str(path))
+    assert pairs(check_application(valid())) == {("applicant.district", "district.unknown")}
+
+
+# --- structure --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda a: a.pop("reason"), {("reason", "schema.missing")}),
+        (lambda a: a["applicant"].pop("phone"), {("applicant.phone", "schema.missing")}),
+        (lambda a: a.update(ground="five"), {("ground", "schema.type")}),
+        (lambda a: a.update(ground=0), {("ground", "schema.range")}),
+        (lambda a: a.update(service="pension"), {("service", "schema.choice")}),
+        (lambda a: a.update(signed_with="paper"), {("signed_with", "schema.choice")}),
+        (lambda a: a.update(extra=1), {("extra", "schema.extra")}),
+        (
+            lambda a: a["applicant"].update(phone="87011234567"),
+            {("applicant.phone", "schema.format")},
+        ),
+        (lambda a: a["applicant"].update(surname=""), {("applicant.surname", "schema.length")}),
+        (
+            lambda a: a.update(submitted_at="2026-04-14T10:00:00"),
+            {("submitted_at", "schema.timezone")},
+        ),
+        (lambda a: a.update(submitted_at="yesterday"), {("submitted_at", "schema.type")}),
+        (lambda a: a["documents"][0].update(size=0), {("documents.0.size", "schema.range")}),
+        (lambda a: a["documents"][0].pop("sha256"), {("documents.0.sha256", "schema.missing")}),
+        (lambda a: a.update(documents="none"), {("documents", "schema.type")}),
+        (lambda a: a.update(applicant=None), {("applicant", "schema.type")}),
+    ],
+)
+def test_structural_problems(change: Any, expected: set[tuple[str, str]], roster: Roster) -> None:
+    app = valid()
+    change(app)
+    assert pairs(check_application(app, roster)) == expected
+
+
+def test_not_json() -> None:
+    [p] = check_application("{not json")
+    assert (p.field, p.rule) == ("", "schema.json")
+
+
+def test_not_an_object() -> None:
+    assert pairs(check_application("[1, 2]")) == {("", "schema.type")}
+
+
+def test_text_bytes_and_dict_agree(roster: Roster) -> None:
+    app = valid(born=date(1990, 1, 1))
+    text = json.dumps(app, ensure_ascii=False)
+    as_dict = check_application(app, roster)
+    assert as_dict == check_application(text, roster) == check_application(text.encode(), roster)
+    assert pairs(as_dict) == {("applicant.iin", "age.deferral")}
+
+
+# --- all at once ------------------------------------------------------------------------
+
+
+def test_every_problem_is_reported_at_once(roster: Roster) -> None:
+    app = valid("deferral", 1, kinds=["family_inspection_act"])
+    app["applicant"]["iin"] = make_iin(date(2005, 5, 17), Sex.female)
+    app["applicant"]["district"] = "nowhere"
+    app["applicant"].pop("surname")
+    app["submitted_at"] = "2026-08-10T10:00:00+05:00"
+    app["signed_with"] = "paper"
+    assert pairs(check_application(app, roster)) == {
+        ("applicant.surname", "schema.missing"),
+        ("signed_with", "schema.choice"),
+        ("applicant.iin", "iin.sex"),
+        ("documents", "documents.missing"),
+        ("submitted_at", "period.closed"),
+        ("applicant.district", "district.unknown"),
+    }
+
+
+def test_rules_run_on_what_parsed(roster: Roster) -> None:
+    # The document list is broken, yet the IIN, age and period are still judged.
+    app = valid(born=date(1990, 1, 1), submitted_at="2026-07-01T10:00:00+05:00")
+    app["documents"] = [{"kind": "study_certificate"}]
+    found = pairs(check_application(app, roster))
+    assert {("applicant.iin", "age.deferral"), ("submitted_at", "period.closed")} <= found
+    assert ("documents.0.file_name", "schema.missing") in found
+    assert ("documents", "documents.missing") not in found  # the kind itself was readable
+
+
+def test_messages_name_field_and_rule_in_every_language(roster: Roster) -> None:
+    app = valid()
+    app["applicant"]["iin"] = "123"
+    app["applicant"]["district"] = "nowhere"
+    app.pop("reason")
+    problems = check_application(app, roster)
+    labels = {
+        "applicant.iin": ("ЖСН", "ИИН", "IIN"),
+        "applicant.district": ("Аудан", "Район", "District"),
+        "reason": ("себебі", "Причина", "Reason"),
+    }
+    assert {p.field for p in problems} == set(labels)
+    for p in problems:
+        for text, label in zip((p.kk, p.ru, p.en), labels[p.field], strict=True):
+            assert label in text and ": " in text
+        assert len({p.kk, p.ru, p.en}) == 3
+
+
+def test_clock_is_not_read(roster: Roster) -> None:
+    app = valid()
+    with freeze_time("2031-01-01 12:00:00"):
+        later = check_application(app, roster)
+    with freeze_time("2026-01-01 12:00:00"):
+        earlier = check_application(app, roster)
+    assert later == earlier == []
+
+
+# --- parse_application ------------------------------------------------------------------
+
+
+def test_parse_application_returns_the_model(roster: Roster) -> None:
+    app = parse_application(json.dumps(valid()), roster)
+    assert app.service is Service.deferral and app.ground == 5
+
+
+def test_parse_application_raises_with_every_problem(roster: Roster) -> None:
+    raw = valid()
+    raw["applicant"]["district"] = "nowhere"
+    raw["submitted_at"] = "2026-07-01T10:00:00+05:00"
+    with pytest.raises(ApplicationInvalid) as caught:
+        parse_application(raw, roster)
+    assert caught.value.problems == check_application(raw, roster)
+    assert len(caught.value.problems) == 2
+
+
+def test_check_does_not_change_its_input(roster: Roster) -> None:
+    app = valid()
+    app["documents"].append({"kind": "odd"})
+    before = copy.deepcopy(app)
+    check_application(app, roster)
+    assert app == before
+
+
+# --- the regulation data and the sample roster -----------------------------------------
+
+
+def test_grounds_as_in_the_standard() -> None:
+    assert [g.number for g in regulation.grounds("deferral")] == list(range(1, 14))
+    assert [g.number for g in regulation.grounds("exemption")] == list(range(1, 8))
+    assert regulation.service_rules("deferral").law_article == 35
+    assert regulation.service_rules("exemption").law_article == 36
+    assert regulation.ground("exemption", 2).required == ()
+
+
+def test_every_document_kind_is_known_and_used() -> None:
+    used = {
+        code
+        for s in regulation.SERVICES.values()
+        for g in s.grounds
+        for code in (*g.required, *g.if_applicable)
+    }
+    assert used == set(regulation.DOCUMENT_KINDS)
+    for kind in regulation.DOCUMENT_KINDS.values():
+        assert kind.code.isidentifier() and kind.code.islower()
+
+
+def test_every_text_has_three_languages() -> None:
+    texts = [k.name for k in regulation.DOCUMENT_KINDS.values()]
+    for s in regulation.SERVICES.values():
+        texts += [s.name, s.fetched_by_provider, *(g.name for g in s.grounds)]
+        texts += [r.text for r in regulation.refusal_grounds(s.service)]
+    for t in texts:
+        assert t.kk and t.ru and t.en
+
+
+def test_lookups_raise_for_unknown_keys() -> None:
+    with pytest.raises(KeyError):
+        regulation.ground("deferral", 14)
+    with pytest.raises(KeyError):
+        regulation.document_kind("selfie")
+    with pytest.raises(KeyError):
+        regulation.refusal_ground("deferral", 3)
+
+
+def test_refusal_ground_two_cites_the_service_article() -> None:
+    assert "35-бабында" in regulation.refusal_ground("deferral", 2).text.kk
+    assert "статьей 36" in regulation.refusal_ground("exemption", 2).text.ru
+
+
+def test_acceptance_periods() -> None:
+    assert regulation.in_acceptance_period(date(2026, 3, 1))
+    assert regulation.in_acceptance_period(date(2026, 12, 30))
+    assert not regulation.in_acceptance_period(date(2026, 12, 31))
+    assert not regulation.in_acceptance_period(date(2028, 2, 29))
+
+
+def test_sample_roster() -> None:
+    r = load_roster(SAMPLE_ROSTER)
+    codes = [d.code for d in r.districts]
+    assert len(codes) == len(set(codes)) == 7
+    ids = [p.id for d in r.districts for p in (d.chairman, *d.members)]
+    assert len(ids) == len(set(ids))
+    for d in r.districts:
+        assert len(d.members) in (3, 5)
+        assert d.chairman.id.endswith("-chair")
