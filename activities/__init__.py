@@ -1,0 +1,26 @@
+"""Every side effect of a case: the read model, registration, documents, delivery, and
+the calendar answers the workflow keeps in its history."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from activities.calendar import calendar_acceptance, calendar_due
+from activities.context import Context
+from activities.delivery import Courier
+from activities.issuing import Issuer
+from activities.records import Records
+from activities.registration import Registrar
+
+
+def all_activities(ctx: Context) -> list[Callable]:
+    records, registrar, issuer, courier = Records(ctx), Registrar(ctx), Issuer(ctx), Courier(ctx)
+    return [
+        calendar_acceptance,
+        calendar_due,
+        records.record_events,
+        registrar.register_application,
+        issuer.issue_result,
+        courier.deliver_to_cabinet,
+        courier.deliver_to_military_body,
+    ]

@@ -1,0 +1,75 @@
+"""The chairman's answer as a document (para. 10, Annexes 3 and 4): a conclusion on
+deferral or exemption, or a motivated refusal notice."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+from temporalio import activity
+
+from activities.context import Context
+from models.application import Application
+from models.case import Issued, Registration
+from models.decisions import ChairmanDecision, ChairmanVerdict
+from models.result import Result, ResultKind
+from models.tables import ResultRow
+from rules import regulation
+from rules.timezone import ALMATY
+
+
+def build_result(
+    app: Application, reg: Registration, decision: ChairmanDecision, issued_at: datetime
+) -> Result:
+    granted = decision.verdict == ChairmanVerdict.grant
+    ground = regulation.ground(app.service, app.ground)
+    return Result(
+        kind=ResultKind.conclusion if granted else ResultKind.refusal,
+        service=app.service,
+        ground=app.ground,
+        application_id=app.application_id,
+        registration_number=reg.number,
+        district=reg.commission.code,
+        commission=reg.commission.commission_kk,
+        applicant_name=app.applicant.full_name,
+        applicant_address=app.applicant.address,
+        reason=f"{ground.name.kk}. {app.reason}",
+        until=decision.until if granted else None,
+        refusal_ground=None if granted else (decision.refusal_ground or 1),
+        refusal_reasons=[] if granted else [r.strip() for r in decision.reasons if r.strip()],
+        chairman_id=reg.commission.chairman.id,
+        chairman_name=reg.commission.chairman.name,
+        issued_at=issued_at,
+        issued_on=issued_at.astimezone(ALMATY).date(),
+    )
+
+
+class Issuer:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    @activity.defn(name="issue_result")
+    def issue_result(
+        self,
+        app: Application,
+        registration: Registration,
+        decision: ChairmanDecision,
+        decided_at: datetime,
+    ) -> Issued:
+        with Session(self.ctx.engine) as db:
+            row = db.get(ResultRow, app.application_id)
+            if row is None:
+                # The first attempt's schedule time, so a retry issues the same document.
+                issued_at = activity.info().scheduled_time.astimezone(ALMATY)
+                result = build_result(app, registration, decision, issued_at)
+                row = ResultRow(
+                    application_id=app.application_id,
+                    kind=result.kind.value,
+                    registration_number=result.registration_number,
+                    issued_at=result.issued_at,
+                    data=result.model_dump(mode="json"),
+                )
+                db.add(row)
+                db.commit()
+            result = Result.model_validate(row.data)
+        return Issued(result=result, documents=[])

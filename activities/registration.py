@@ -1,0 +1,80 @@
+"""Registration (para. 10): on the day the documents arrive the provider accepts and
+registers them and hands them to the commission's chairman."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from activities.context import Context
+from models.application import Application
+from models.case import Registration
+from models.roster import District, Roster
+from models.tables import ApplicationRow
+from rules.timezone import ALMATY
+
+
+def registration_number(district: str, year: int, sequence: int) -> str:
+    return f"{district}-{year}-{sequence:05d}"
+
+
+class Registrar:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def _district(self, code: str) -> District:
+        # Read on every registration so that an operator's roster change needs no restart.
+        roster = Roster.model_validate_json(self.ctx.roster_path.read_text(encoding="utf-8"))
+        district = roster.district(code)
+        if district is None:
+            # Retried, not failed: the case waits until the roster names its commission.
+            raise ApplicationError(f"district {code!r} is not in the roster {self.ctx.roster_path}")
+        return district
+
+    @activity.defn(name="register_application")
+    def register_application(self, app: Application, accepted_at: datetime) -> Registration:
+        code = app.applicant.district
+        year = accepted_at.astimezone(ALMATY).year
+        for _ in range(5):
+            with Session(self.ctx.engine) as db:
+                row = db.get(ApplicationRow, app.application_id)
+                if row is None:
+                    district = self._district(code)
+                    last = db.exec(
+                        select(func.max(ApplicationRow.sequence)).where(
+                            ApplicationRow.district == code, ApplicationRow.year == year
+                        )
+                    ).one()
+                    sequence = (last or 0) + 1
+                    row = ApplicationRow(
+                        application_id=app.application_id,
+                        service=app.service.value,
+                        ground=app.ground,
+                        district=code,
+                        submitted_at=app.submitted_at,
+                        accepted_at=accepted_at,
+                        year=year,
+                        sequence=sequence,
+                        registration_number=registration_number(code, year, sequence),
+                        registered_at=activity.info().current_attempt_scheduled_time,
+                        commission=district.model_dump(mode="json"),
+                    )
+                    db.add(row)
+                    try:
+                        db.commit()
+                    except IntegrityError:
+                        # Another worker took the same sequence number: count again.
+                        db.rollback()
+                        continue
+                    db.refresh(row)
+                return Registration(
+                    number=row.registration_number,
+                    registered_at=row.registered_at.replace(tzinfo=row.registered_at.tzinfo or UTC),
+                    commission=District.model_validate(row.commission),
+                )
+        raise ApplicationError("could not allocate a registration number; will retry")

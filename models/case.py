@@ -1,0 +1,146 @@
+"""What a case knows about itself: the answer of the workflow's `status` query, and the
+records that pass between the workflow and its activities."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+from models.decisions import ChairmanDecision, MemberVerdict
+from models.result import Result
+from models.roster import District
+
+
+class Step(StrEnum):
+    accept = "accept"
+    register = "register"
+    forward = "forward"
+    review = "review"
+    decide = "decide"
+    issue = "issue"
+    deliver = "deliver"
+    done = "done"
+
+
+class Outcome(StrEnum):
+    granted = "granted"
+    refused = "refused"
+
+
+class Addressee(StrEnum):
+    cabinet = "cabinet"
+    military = "military"
+
+
+class Moment(BaseModel):
+    """A calendar answer, kept in history so that replay never asks the calendar again."""
+
+    at: datetime
+    local_date: date
+    calendar: str = Field(description="Version of the calendar that answered")
+
+
+class Registration(BaseModel):
+    number: str
+    registered_at: datetime
+    commission: District = Field(description="The commission's roster as it was at registration")
+    documents: list[DocumentRef] = Field(default_factory=list)
+
+
+class DocumentRef(BaseModel):
+    kind: str = Field(description="application | conclusion | refusal")
+    sha256: str
+    signature_sha256: str | None = None
+    json_sha256: str | None = None
+
+
+class Deadline(BaseModel):
+    step: Step
+    started_at: datetime
+    due_at: datetime
+    overdue: bool = False
+    finished_at: datetime | None = None
+
+
+class MemberAnswer(BaseModel):
+    member_id: str
+    answer: MemberVerdict | None = Field(default=None, description="None while pending")
+    no_answer: bool = False
+    refusal_ground: int | None = None
+    details: str | None = None
+    at: datetime | None = None
+
+
+class Rejection(BaseModel):
+    at: datetime
+    action: str
+    actor: str
+    code: str
+    kk: str
+    ru: str
+    en: str
+
+
+class Escalation(BaseModel):
+    at: datetime
+    step: Step
+    kind: str = Field(description="overdue | auto_forward | no_answer | reminder | term_breach")
+    note: str
+
+
+class Delivery(BaseModel):
+    addressee: Addressee
+    delivered: bool = False
+    at: datetime | None = None
+    reference: str | None = None
+
+
+class Issued(BaseModel):
+    result: Result
+    documents: list[DocumentRef] = Field(default_factory=list)
+
+
+class CaseStatus(BaseModel):
+    application_id: str
+    service: str
+    ground: int
+    district: str
+    step: Step
+    submitted_at: datetime
+    accepted_at: datetime | None = None
+    term_due_at: datetime | None = None
+    term_breached: bool = False
+    registration: Registration | None = None
+    forwarded_to: list[str] = Field(default_factory=list)
+    deadlines: list[Deadline] = Field(default_factory=list)
+    answers: list[MemberAnswer] = Field(default_factory=list)
+    decision: ChairmanDecision | None = None
+    decided_at: datetime | None = None
+    outcome: Outcome | None = None
+    result: Result | None = None
+    documents: list[DocumentRef] = Field(default_factory=list)
+    deliveries: list[Delivery] = Field(default_factory=list)
+    rejections: list[Rejection] = Field(default_factory=list)
+    escalations: list[Escalation] = Field(default_factory=list)
+    waiting_for: list[str] = Field(default_factory=list, description="Caseworker ids to act now")
+
+    @property
+    def overdue(self) -> bool:
+        return any(d.overdue and d.finished_at is None for d in self.deadlines)
+
+
+class CaseEvent(BaseModel):
+    """One line of the read model's journal, written by an idempotent activity."""
+
+    application_id: str
+    seq: int = Field(description="Position in the case's journal; makes the write idempotent")
+    at: datetime
+    kind: str = Field(description="step | decision | escalation | rejection")
+    step: Step
+    actor: str | None = None
+    data: dict = Field(default_factory=dict)
+
+
+Registration.model_rebuild()

@@ -1,0 +1,103 @@
+"""The read model: what back offices and reports query without touching Temporal.
+
+Every row is written by an idempotent activity; each table's key is what makes a
+repeated write land on the same row."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class ApplicationRow(SQLModel, table=True):
+    __tablename__ = "applications"
+    __table_args__ = (UniqueConstraint("district", "year", "sequence"),)
+
+    application_id: str = Field(primary_key=True)
+    service: str
+    ground: int
+    district: str = Field(index=True)
+    submitted_at: datetime
+    accepted_at: datetime
+    year: int
+    sequence: int
+    registration_number: str = Field(unique=True)
+    registered_at: datetime
+    commission: dict = Field(sa_column=Column(JSON, nullable=False))
+    step: str = "register"
+    outcome: str | None = None
+
+
+class StepChange(SQLModel, table=True):
+    __tablename__ = "step_changes"
+
+    application_id: str = Field(primary_key=True)
+    seq: int = Field(primary_key=True)
+    at: datetime
+    step: str
+
+
+class DecisionRow(SQLModel, table=True):
+    """A caseworker's action, accepted or rejected with its reason."""
+
+    __tablename__ = "decisions"
+
+    application_id: str = Field(primary_key=True)
+    seq: int = Field(primary_key=True)
+    at: datetime
+    step: str
+    actor: str | None
+    accepted: bool
+    data: dict = Field(sa_column=Column(JSON, nullable=False))
+
+
+class EscalationRow(SQLModel, table=True):
+    __tablename__ = "escalations"
+
+    application_id: str = Field(primary_key=True)
+    seq: int = Field(primary_key=True)
+    at: datetime
+    step: str
+    kind: str
+    note: str
+
+
+class ResultRow(SQLModel, table=True):
+    __tablename__ = "results"
+
+    application_id: str = Field(primary_key=True)
+    kind: str
+    registration_number: str
+    issued_at: datetime
+    data: dict = Field(sa_column=Column(JSON, nullable=False))
+
+
+class DocumentRow(SQLModel, table=True):
+    """A stored document; the bytes live in the content-addressed store under `sha256`."""
+
+    __tablename__ = "documents"
+
+    application_id: str = Field(primary_key=True)
+    kind: str = Field(primary_key=True)
+    sha256: str
+    signature_sha256: str | None = None
+    json_sha256: str | None = None
+    created_at: datetime
+
+
+class OutboxDelivery(SQLModel, table=True):
+    """One delivery of a result to one addressee; at most one row per pair."""
+
+    __tablename__ = "outbox"
+
+    application_id: str = Field(primary_key=True)
+    addressee: str = Field(primary_key=True)
+    idempotency_key: str = Field(unique=True)
+    document_sha256: str | None
+    payload: dict = Field(sa_column=Column(JSON, nullable=False))
+    created_at: datetime
+    attempts: int = 0
+    delivered_at: datetime | None = None
+    reference: str | None = None

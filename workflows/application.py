@@ -1,0 +1,483 @@
+"""One application, from the portal to the delivered answer (SPEC 4; DESIGN's travel map).
+
+The workflow holds the case's state and its deadlines; every side effect (database,
+documents, delivery) and every calendar answer comes from an activity, so that the
+history alone replays the case."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from models.application import Application
+    from models.case import (
+        Addressee,
+        CaseEvent,
+        CaseStatus,
+        Deadline,
+        Delivery,
+        Escalation,
+        Issued,
+        MemberAnswer,
+        Moment,
+        Outcome,
+        Registration,
+        Rejection,
+        Step,
+    )
+    from models.decisions import (
+        ChairmanDecision,
+        ChairmanVerdict,
+        Forward,
+        MemberDecision,
+        MemberVerdict,
+    )
+    from workflows import search
+    from workflows.checks import (
+        CaseView,
+        Refusal,
+        check_chairman_decision,
+        check_forward,
+        check_member_decision,
+    )
+
+WORKFLOW_NAME = "Application"
+STEP_WORKING_DAYS = 1  # para. 10 and 13: every step within one working day
+TERM_WORKING_DAYS = 5  # standard row 4: the whole service within five working days
+
+_CALENDAR = dict(start_to_close_timeout=timedelta(seconds=10))
+_ONCE = dict(
+    start_to_close_timeout=timedelta(minutes=1),
+    retry_policy=RetryPolicy(maximum_interval=timedelta(minutes=5)),
+)
+# A delivery is retried until the addressee accepts it; nothing is ever given up.
+_DELIVERY = dict(
+    start_to_close_timeout=timedelta(minutes=1),
+    retry_policy=RetryPolicy(
+        initial_interval=timedelta(seconds=5), maximum_interval=timedelta(minutes=10)
+    ),
+)
+
+
+def workflow_id(application_id: str) -> str:
+    return f"application-{application_id}"
+
+
+class Rejected(ApplicationError):
+    """A caseworker's action that the case refused; carries the reason in three languages."""
+
+    def __init__(self, refusal: Refusal) -> None:
+        texts = {lang: refusal.text(lang) for lang in ("kk", "ru", "en")}
+        super().__init__(
+            texts["en"], {"code": refusal.code, **texts}, type=refusal.code, non_retryable=True
+        )
+
+
+@workflow.defn(name=WORKFLOW_NAME)
+class ApplicationWorkflow:
+    @workflow.init
+    def __init__(self, application: Application) -> None:
+        self._app = application
+        self._status = CaseStatus(
+            application_id=application.application_id,
+            service=application.service.value,
+            ground=application.ground,
+            district=application.applicant.district,
+            step=Step.accept,
+            submitted_at=application.submitted_at,
+        )
+        self._journal: list[CaseEvent] = []
+        self._seq = 0
+        self._finished = False
+        self._accepted_on: date | None = None
+
+    # ---- the process -------------------------------------------------------------
+
+    @workflow.run
+    async def run(self, application: Application) -> CaseStatus:
+        s = self._status
+        journal = asyncio.create_task(self._write_journal())
+        self._note(Step.accept, "step", {"submitted_at": s.submitted_at.isoformat()})
+
+        accepted = await self._accept()
+        s.accepted_at = accepted.at
+        self._accepted_on = accepted.local_date
+        s.term_due_at = (await self._due(accepted.at, TERM_WORKING_DAYS)).at
+        term = asyncio.create_task(self._watch_term(accepted.at))
+
+        self._enter(Step.register)
+        s.registration = await workflow.execute_activity(
+            "register_application",
+            args=[self._app, accepted.at],
+            result_type=Registration,
+            summary="Register the application and snapshot the commission",
+            **_ONCE,
+        )
+        s.documents.extend(s.registration.documents)
+        workflow.upsert_memo({"registration_number": s.registration.number})
+
+        self._enter(Step.forward)
+        if not await self._step_deadline(Step.forward, lambda: bool(s.forwarded_to)):
+            self._escalate(Step.forward, "auto_forward", "forwarded to all members at the deadline")
+            self._forward_to([m.id for m in self._commission.members])
+
+        self._enter(Step.review)
+        if not await self._step_deadline(Step.review, self._all_answered):
+            for answer in s.answers:
+                if answer.answer is None:
+                    answer.no_answer = True
+            missing = [a.member_id for a in s.answers if a.no_answer]
+            self._escalate(Step.review, "no_answer", "no answer from " + ", ".join(missing))
+
+        self._enter(Step.decide)
+        if not await self._step_deadline(Step.decide, self._decided):
+            self._escalate(Step.decide, "overdue", "the chairman has not decided in time")
+            due = s.deadlines[-1].due_at
+            # No decision is ever made for him: remind him every further working day.
+            while True:
+                in_time, due = await self._wait_until(self._decided, due, STEP_WORKING_DAYS)
+                if in_time:
+                    break
+                self._escalate(Step.decide, "reminder", "reminder: the decision is overdue")
+
+        self._enter(Step.issue)
+        answer = "conclusion" if s.outcome == Outcome.granted else "refusal notice"
+        issued = await workflow.execute_activity(
+            "issue_result",
+            args=[self._app, s.registration, s.decision, s.decided_at],
+            result_type=Issued,
+            summary=f"Issue the {answer}",
+            **_ONCE,
+        )
+        s.result = issued.result
+        s.documents.extend(issued.documents)
+
+        self._enter(Step.deliver)
+        s.deliveries = [Delivery(addressee=a) for a in Addressee]
+        sending = [asyncio.create_task(self._deliver(d, issued)) for d in s.deliveries]
+        if not await self._step_deadline(Step.deliver, self._delivered):
+            self._escalate(Step.deliver, "overdue", "the result is not delivered in time")
+        await asyncio.gather(*sending)
+
+        self._finished = True
+        await term
+        self._enter(Step.done)
+        await workflow.wait_condition(lambda: not self._journal)
+        journal.cancel()
+        return s
+
+    async def _accept(self) -> Moment:
+        """Wait until the next working moment when the application came after hours."""
+        while True:
+            moment = await workflow.execute_local_activity(
+                "calendar_acceptance", self._status.submitted_at, result_type=Moment, **_CALENDAR
+            )
+            wait = moment.at - workflow.now()
+            if wait <= timedelta(0):
+                return moment
+            self._status.accepted_at = moment.at
+            self._publish()
+            # A day declared off while we wait moves the moment again: ask once more.
+            await workflow.sleep(wait, summary="wait for the next working moment")
+
+    async def _deliver(self, delivery: Delivery, issued: Issued) -> None:
+        name = {
+            Addressee.cabinet: "deliver_to_cabinet",
+            Addressee.military: "deliver_to_military_body",
+        }[delivery.addressee]
+        receipt = await workflow.execute_activity(
+            name,
+            args=[issued],
+            result_type=Delivery,
+            summary=f"Deliver the result to the {delivery.addressee.value}",
+            **_DELIVERY,
+        )
+        delivery.delivered, delivery.at, delivery.reference = True, receipt.at, receipt.reference
+        self._note(Step.deliver, "delivery", receipt.model_dump(mode="json"))
+        self._publish()
+
+    async def _watch_term(self, accepted_at: datetime) -> None:
+        def moved(at: datetime) -> None:
+            self._status.term_due_at = at
+
+        in_time, _ = await self._wait_until(
+            lambda: self._finished, accepted_at, TERM_WORKING_DAYS, moved
+        )
+        if not in_time:
+            self._status.term_breached = True
+            self._escalate(self._status.step, "term_breach", "the 5-working-day term has run out")
+            await workflow.wait_condition(lambda: self._finished)
+
+    # ---- deadlines -----------------------------------------------------------------
+
+    async def _due(self, start: datetime, working_days: int) -> Moment:
+        return await workflow.execute_local_activity(
+            "calendar_due", args=[start, working_days], result_type=Moment, **_CALENDAR
+        )
+
+    async def _wait_until(
+        self,
+        done: Callable[[], bool],
+        start: datetime,
+        days: int,
+        moved: Callable[[datetime], None] = lambda _: None,
+    ) -> tuple[bool, datetime]:
+        """Wait for `done` until `days` working days from `start` run out.
+
+        Returns whether it came in time, and the deadline it was held to."""
+        due = (await self._due(start, days)).at
+        while True:
+            remaining = due - workflow.now()
+            if remaining > timedelta(0):
+                try:
+                    await workflow.wait_condition(
+                        done, timeout=remaining, timeout_summary=f"deadline {due.isoformat()}"
+                    )
+                    return True, due
+                except TimeoutError:
+                    pass
+            if done():
+                return True, due
+            # The timer fired: ask the calendar again, since a day declared off after the
+            # case started must still push the deadline.
+            again = (await self._due(start, days)).at
+            if again <= workflow.now():
+                return False, due
+            due = again
+            moved(due)
+            self._publish()
+
+    async def _step_deadline(self, step: Step, done: Callable[[], bool]) -> bool:
+        """Hold the current step to one working day; True when it finished in time."""
+        start = workflow.now()
+        due = await self._due(start, STEP_WORKING_DAYS)
+        deadline = Deadline(step=step, started_at=start, due_at=due.at)
+        self._status.deadlines.append(deadline)
+        self._publish()
+
+        def moved(at: datetime) -> None:
+            deadline.due_at = at
+
+        in_time, _ = await self._wait_until(done, start, STEP_WORKING_DAYS, moved)
+        if not in_time:
+            deadline.overdue = True
+            self._publish()
+        return in_time
+
+    def _current_deadline(self) -> Deadline | None:
+        d = self._status.deadlines
+        return d[-1] if d and d[-1].finished_at is None else None
+
+    # ---- caseworkers' actions: one code path for signals and updates ---------------
+
+    @property
+    def _commission(self):
+        assert self._status.registration is not None
+        return self._status.registration.commission
+
+    def _view(self) -> CaseView:
+        s = self._status
+        reg = s.registration
+        return CaseView(
+            step=s.step,
+            chairman=reg.commission.chairman.id if reg else "",
+            members=tuple(m.id for m in reg.commission.members) if reg else (),
+            forwarded=tuple(s.forwarded_to),
+            answered=tuple(a.member_id for a in s.answers if a.answer or a.no_answer),
+            service=s.service,
+            accepted_on=self._accepted_on,
+        )
+
+    def _act(self, action: str, cmd: Any, check: Callable, apply: Callable, signal: bool) -> None:
+        refusal = check(self._view(), cmd)
+        if refusal is None:
+            apply(cmd)
+            data = {"action": action, **cmd.model_dump(mode="json")}
+            self._note(self._status.step, "decision", data, cmd.actor)
+            self._publish()
+            return
+        if signal:
+            rejection = Rejection(
+                at=workflow.now(),
+                action=action,
+                actor=cmd.actor,
+                code=refusal.code,
+                kk=refusal.text("kk"),
+                ru=refusal.text("ru"),
+                en=refusal.text("en"),
+            )
+            self._status.rejections.append(rejection)
+            self._note(self._status.step, "rejection", rejection.model_dump(mode="json"), cmd.actor)
+            workflow.logger.info("rejected %s: %s", action, refusal.code)
+            return
+        raise Rejected(refusal)
+
+    def _forward_to(self, members: list[str]) -> None:
+        self._status.forwarded_to = list(members)
+        self._status.answers = [MemberAnswer(member_id=m) for m in members]
+
+    def _apply_forward(self, cmd: Forward) -> None:
+        self._forward_to(cmd.members or [m.id for m in self._commission.members])
+
+    def _apply_member_decision(self, cmd: MemberDecision) -> None:
+        answer = next(a for a in self._status.answers if a.member_id == cmd.actor)
+        answer.answer = cmd.verdict
+        answer.at = workflow.now()
+        if cmd.verdict == MemberVerdict.refuse:
+            answer.refusal_ground, answer.details = cmd.refusal_ground, cmd.details
+
+    def _apply_chairman_decision(self, cmd: ChairmanDecision) -> None:
+        self._status.decision = cmd
+        self._status.decided_at = workflow.now()
+        self._status.outcome = (
+            Outcome.granted if cmd.verdict == ChairmanVerdict.grant else Outcome.refused
+        )
+
+    def _all_answered(self) -> bool:
+        return all(a.answer is not None for a in self._status.answers)
+
+    def _decided(self) -> bool:
+        return self._status.decision is not None
+
+    def _delivered(self) -> bool:
+        return all(d.delivered for d in self._status.deliveries)
+
+    @workflow.signal(name="forward")
+    def forward_signal(self, cmd: Forward) -> None:
+        self._act("forward", cmd, check_forward, self._apply_forward, signal=True)
+
+    @workflow.signal(name="member_decision")
+    def member_decision_signal(self, cmd: MemberDecision) -> None:
+        self._act("member_decision", cmd, check_member_decision, self._apply_member_decision, True)
+
+    @workflow.signal(name="chairman_decision")
+    def chairman_decision_signal(self, cmd: ChairmanDecision) -> None:
+        self._act(
+            "chairman_decision", cmd, check_chairman_decision, self._apply_chairman_decision, True
+        )
+
+    @workflow.update(name="forward")
+    def forward_update(self, cmd: Forward) -> CaseStatus:
+        self._act("forward", cmd, check_forward, self._apply_forward, signal=False)
+        return self._status
+
+    @forward_update.validator
+    def _validate_forward(self, cmd: Forward) -> None:
+        self._validate(check_forward, cmd)
+
+    @workflow.update(name="member_decision")
+    def member_decision_update(self, cmd: MemberDecision) -> CaseStatus:
+        self._act("member_decision", cmd, check_member_decision, self._apply_member_decision, False)
+        return self._status
+
+    @member_decision_update.validator
+    def _validate_member_decision(self, cmd: MemberDecision) -> None:
+        self._validate(check_member_decision, cmd)
+
+    @workflow.update(name="chairman_decision")
+    def chairman_decision_update(self, cmd: ChairmanDecision) -> CaseStatus:
+        self._act(
+            "chairman_decision", cmd, check_chairman_decision, self._apply_chairman_decision, False
+        )
+        return self._status
+
+    @chairman_decision_update.validator
+    def _validate_chairman_decision(self, cmd: ChairmanDecision) -> None:
+        self._validate(check_chairman_decision, cmd)
+
+    def _validate(self, check: Callable, cmd: Any) -> None:
+        refusal = check(self._view(), cmd)
+        if refusal is not None:
+            raise Rejected(refusal)
+
+    @workflow.query(name="status")
+    def status(self) -> CaseStatus:
+        return self._status
+
+    # ---- what the outside sees: journal, search attributes, UI details ------------
+
+    def _enter(self, step: Step) -> None:
+        if (current := self._current_deadline()) is not None:
+            current.finished_at = workflow.now()
+        self._status.step = step
+        self._note(step, "step", {})
+        self._publish()
+
+    def _escalate(self, step: Step, kind: str, note: str) -> None:
+        escalation = Escalation(at=workflow.now(), step=step, kind=kind, note=note)
+        self._status.escalations.append(escalation)
+        self._note(step, "escalation", {"kind": kind, "note": note})
+        workflow.logger.warning("escalation %s at %s: %s", kind, step.value, note)
+        self._publish()
+
+    def _note(self, step: Step, kind: str, data: dict, actor: str | None = None) -> None:
+        self._seq += 1
+        self._journal.append(
+            CaseEvent(
+                application_id=self._app.application_id,
+                seq=self._seq,
+                at=workflow.now(),
+                kind=kind,
+                step=step,
+                actor=actor,
+                data=data,
+            )
+        )
+
+    async def _write_journal(self) -> None:
+        while True:
+            await workflow.wait_condition(lambda: bool(self._journal))
+            batch = list(self._journal)
+            await workflow.execute_activity(
+                "record_events", args=[batch], summary=f"Record {len(batch)} event(s)", **_ONCE
+            )
+            del self._journal[: len(batch)]
+
+    def _waiting_for(self) -> list[str]:
+        s = self._status
+        if s.registration is None:
+            return []
+        if s.step in (Step.forward, Step.decide):
+            return [self._commission.chairman.id]
+        if s.step == Step.review:
+            return [a.member_id for a in s.answers if a.answer is None]
+        return []
+
+    def _publish(self) -> None:
+        s = self._status
+        s.waiting_for = self._waiting_for()
+        current = self._current_deadline()
+        overdue = s.term_breached or bool(current and current.overdue)
+        workflow.upsert_search_attributes(
+            [
+                search.SERVICE.value_set(s.service),
+                search.GROUND.value_set(s.ground),
+                search.DISTRICT.value_set(s.district),
+                search.STEP.value_set(s.step.value),
+                search.OVERDUE.value_set(overdue),
+                search.WAITING_FOR.value_set(s.waiting_for),
+                search.DEADLINE.value_set(current.due_at)
+                if current
+                else search.DEADLINE.value_unset(),
+                search.OUTCOME.value_set(s.outcome.value)
+                if s.outcome
+                else search.OUTCOME.value_unset(),
+            ]
+        )
+        lines = [f"**Step:** {s.step.value}"]
+        if s.registration:
+            lines.append(f"**Registration:** {s.registration.number}")
+        if current:
+            lines.append(
+                f"**Due:** {current.due_at.isoformat()}" + (" (overdue)" if overdue else "")
+            )
+        if s.waiting_for:
+            lines.append("**Waiting for:** " + ", ".join(s.waiting_for))
+        workflow.set_current_details("\n\n".join(lines))
