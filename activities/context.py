@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -20,6 +20,24 @@ class Context:
     signing_key: Path | None
     signing_cert: Path | None
     endpoints: dict[str, str | None]
+    _signer: tuple | None = field(default=None, repr=False)
+
+    def signer(self) -> tuple:
+        """The provider's key and certificate; a marked development pair when none is set."""
+        if self._signer is None:
+            from documents.sign import ensure_dev_identity, load_identity
+
+            if self.signing_key and self.signing_cert:
+                paths = (self.signing_key, self.signing_cert)
+            else:
+                paths = ensure_dev_identity(self.data_dir)
+            self._signer = load_identity(*paths)
+        return self._signer
+
+    def store(self):
+        from documents.store import DocumentStore
+
+        return DocumentStore(self.documents_dir)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Context:

@@ -9,12 +9,13 @@ from sqlmodel import Session
 from temporalio import activity
 
 from activities.context import Context
+from activities.paperwork import keep_signed
+from documents.render import render_result, result_json
 from models.application import Application
 from models.case import Issued, Registration
 from models.decisions import ChairmanDecision, ChairmanVerdict
 from models.result import Result, ResultKind
 from models.tables import ResultRow
-from rules import regulation
 from rules.timezone import ALMATY
 
 
@@ -22,7 +23,6 @@ def build_result(
     app: Application, reg: Registration, decision: ChairmanDecision, issued_at: datetime
 ) -> Result:
     granted = decision.verdict == ChairmanVerdict.grant
-    ground = regulation.ground(app.service, app.ground)
     return Result(
         kind=ResultKind.conclusion if granted else ResultKind.refusal,
         service=app.service,
@@ -33,7 +33,7 @@ def build_result(
         commission=reg.commission.commission_kk,
         applicant_name=app.applicant.full_name,
         applicant_address=app.applicant.address,
-        reason=f"{ground.name.kk}. {app.reason}",
+        reason=app.reason,
         until=decision.until if granted else None,
         refusal_ground=None if granted else (decision.refusal_ground or 1),
         refusal_reasons=[] if granted else [r.strip() for r in decision.reasons if r.strip()],
@@ -72,4 +72,11 @@ class Issuer:
                 db.add(row)
                 db.commit()
             result = Result.model_validate(row.data)
-        return Issued(result=result, documents=[])
+        document = keep_signed(
+            self.ctx,
+            app.application_id,
+            result.kind.value,
+            lambda: (render_result(result, registration.commission), result_json(result)),
+            result.issued_at,
+        )
+        return Issued(result=result, documents=[document])

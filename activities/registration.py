@@ -12,6 +12,8 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.context import Context
+from activities.paperwork import keep_signed
+from documents.render import application_json, render_application
 from models.application import Application
 from models.case import Registration
 from models.roster import District, Roster
@@ -36,45 +38,61 @@ class Registrar:
             raise ApplicationError(f"district {code!r} is not in the roster {self.ctx.roster_path}")
         return district
 
-    @activity.defn(name="register_application")
-    def register_application(self, app: Application, accepted_at: datetime) -> Registration:
+    def _row(self, app: Application, accepted_at: datetime) -> ApplicationRow:
+        """The case's row, made on the first attempt and found on every later one."""
         code = app.applicant.district
         year = accepted_at.astimezone(ALMATY).year
         for _ in range(5):
             with Session(self.ctx.engine) as db:
                 row = db.get(ApplicationRow, app.application_id)
-                if row is None:
-                    district = self._district(code)
-                    last = db.exec(
-                        select(func.max(ApplicationRow.sequence)).where(
-                            ApplicationRow.district == code, ApplicationRow.year == year
-                        )
-                    ).one()
-                    sequence = (last or 0) + 1
-                    row = ApplicationRow(
-                        application_id=app.application_id,
-                        service=app.service.value,
-                        ground=app.ground,
-                        district=code,
-                        submitted_at=app.submitted_at,
-                        accepted_at=accepted_at,
-                        year=year,
-                        sequence=sequence,
-                        registration_number=registration_number(code, year, sequence),
-                        registered_at=activity.info().current_attempt_scheduled_time,
-                        commission=district.model_dump(mode="json"),
+                if row is not None:
+                    return row
+                last = db.exec(
+                    select(func.max(ApplicationRow.sequence)).where(
+                        ApplicationRow.district == code, ApplicationRow.year == year
                     )
-                    db.add(row)
-                    try:
-                        db.commit()
-                    except IntegrityError:
-                        # Another worker took the same sequence number: count again.
-                        db.rollback()
-                        continue
-                    db.refresh(row)
-                return Registration(
-                    number=row.registration_number,
-                    registered_at=row.registered_at.replace(tzinfo=row.registered_at.tzinfo or UTC),
-                    commission=District.model_validate(row.commission),
+                ).one()
+                sequence = (last or 0) + 1
+                row = ApplicationRow(
+                    application_id=app.application_id,
+                    service=app.service.value,
+                    ground=app.ground,
+                    district=code,
+                    submitted_at=app.submitted_at,
+                    accepted_at=accepted_at,
+                    year=year,
+                    sequence=sequence,
+                    registration_number=registration_number(code, year, sequence),
+                    registered_at=activity.info().current_attempt_scheduled_time,
+                    commission=self._district(code).model_dump(mode="json"),
                 )
+                db.add(row)
+                try:
+                    db.commit()
+                except IntegrityError:
+                    # Another worker took the same sequence number: count again.
+                    continue
+                db.refresh(row)
+                return row
         raise ApplicationError("could not allocate a registration number; will retry")
+
+    @activity.defn(name="register_application")
+    def register_application(self, app: Application, accepted_at: datetime) -> Registration:
+        row = self._row(app, accepted_at)
+        # SQLite hands datetimes back without their zone; they were written in UTC.
+        registered_at = row.registered_at.replace(tzinfo=row.registered_at.tzinfo or UTC)
+        number, commission = row.registration_number, District.model_validate(row.commission)
+        # The commission sees what the citizen signed: Annex 1, rendered and signed.
+        form = keep_signed(
+            self.ctx,
+            app.application_id,
+            "application",
+            lambda: (
+                render_application(app, number, commission, registered_at),
+                application_json(app, number, commission, registered_at),
+            ),
+            registered_at,
+        )
+        return Registration(
+            number=number, registered_at=registered_at, commission=commission, documents=[form]
+        )
