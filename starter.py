@@ -15,7 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from temporalio.client import Client
-from temporalio.common import TypedSearchAttributes, WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.common import (
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDConflictPolicy,
+    WorkflowIDReusePolicy,
+)
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 import settings as config
@@ -81,10 +86,10 @@ async def submit(client: Client, app: Application, settings: config.Settings) ->
             },
             search_attributes=TypedSearchAttributes(
                 [
-                    search.SERVICE.value_set(app.service.value),
-                    search.GROUND.value_set(app.ground),
-                    search.DISTRICT.value_set(app.applicant.district),
-                    search.STEP.value_set("accept"),
+                    SearchAttributePair(search.SERVICE, app.service.value),
+                    SearchAttributePair(search.GROUND, app.ground),
+                    SearchAttributePair(search.DISTRICT, app.applicant.district),
+                    SearchAttributePair(search.STEP, "accept"),
                 ]
             ),
             # What a supervisor reads in the UI's list: no names, no IIN.

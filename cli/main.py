@@ -8,7 +8,7 @@ import sys
 
 import typer
 
-from cli import calendar_cmd, cases, check_cmd, documents_cmd, rules_cmd
+from cli import calendar_cmd, cases, check_cmd, documents_cmd, rules_cmd, sample_cmd
 
 app = typer.Typer(
     name="shaqyru",
@@ -24,7 +24,7 @@ def _root() -> None:
     """Conscription deferral and exemption: applications, decisions, documents."""
 
 
-for module in (check_cmd, rules_cmd, calendar_cmd, cases, documents_cmd):
+for module in (check_cmd, rules_cmd, calendar_cmd, sample_cmd, cases, documents_cmd):
     module.register(app)
 
 

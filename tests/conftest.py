@@ -89,13 +89,18 @@ def executor():
         yield pool
 
 
-def worker_for(client: Client, context: Context, executor, task_queue: str) -> Worker:
+def worker_for(
+    client: Client, context: Context, executor, task_queue: str, sticky: bool = True
+) -> Worker:
     return Worker(
         client,
         task_queue=task_queue,
         workflows=[ApplicationWorkflow],
         activities=all_activities(context),
         activity_executor=executor,
+        # Without a cache the worker takes no sticky queue: a worker that goes away then
+        # leaves nothing for the time-skipping server to time out.
+        max_cached_workflows=1000 if sticky else 0,
     )
 
 

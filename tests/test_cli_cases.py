@@ -1,0 +1,352 @@
+"""The caseworkers' command line, run as a caseworker runs it: the installed `shaqyru`
+command in a subprocess, against the dev server, with a worker in this process.
+
+Subprocesses are started with asyncio so that the in-process worker keeps running while
+a command waits for the workflow's answer to its update."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import string
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+
+from cli.present import TEXTS
+from rules import calendar
+from rules.regulation import in_acceptance_period
+from rules.timezone import ALMATY
+from settings import ROOT
+from tests.conftest import worker_for
+from workflows.checks import MESSAGES
+
+SHAQYRU = str(Path(sys.executable).parent / "shaqyru")
+EXAMPLE = ROOT / "examples" / "deferral-5-student.json"
+CHAIR, MEMBERS = "esil-chair", ["esil-m1", "esil-m2", "esil-m3"]
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> object:
+        return json.loads(self.out)
+
+
+@dataclass
+class Cli:
+    env: dict[str, str]
+    tmp: Path
+
+    async def __call__(self, *args: str, env: dict[str, str] | None = None) -> Run:
+        proc = await asyncio.create_subprocess_exec(
+            SHAQYRU,
+            *args,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env={**self.env, **(env or {})},
+        )
+        out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
+        assert proc.returncode is not None
+        return Run(proc.returncode, out.decode(), err.decode())
+
+    def application(self, **changes: object) -> tuple[str, Path]:
+        """A copy of a portal example with a fresh id, submitted at a recent working moment."""
+        data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+        data["application_id"] = f"EGOV-T-{uuid.uuid4().hex[:10]}"
+        data["submitted_at"] = recent_working_moment().isoformat()
+        data.update(changes)
+        path = self.tmp / f"{data['application_id']}.json"
+        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        return str(data["application_id"]), path
+
+
+def recent_working_moment() -> datetime:
+    """The latest working moment, a few minutes ago or earlier, inside an acceptance period.
+
+    The dev server runs on real time, and a case whose acceptance moment is past starts
+    at once; outside the periods the latest past day inside one is taken."""
+    moment = (datetime.now(ALMATY) - timedelta(minutes=5)).replace(second=0, microsecond=0)
+    moment -= timedelta(minutes=moment.minute % 15)
+    for _ in range(4 * 24 * 250):
+        if in_acceptance_period(moment.date()) and calendar.is_working_moment(moment):
+            return moment
+        moment -= timedelta(minutes=15)
+    raise AssertionError("no working moment inside an acceptance period in 250 days")
+
+
+@pytest_asyncio.fixture
+async def cli(dev_env, context, executor, tmp_path) -> AsyncIterator[Cli]:
+    tq = f"cli-{uuid.uuid4().hex[:8]}"
+    env = {k: v for k, v in os.environ.items() if k not in ("SHAQYRU_LANG", "SHAQYRU_USER")}
+    env.update(
+        TEMPORAL_ADDRESS=dev_env.client.service_client.config.target_host,
+        TEMPORAL_NAMESPACE=dev_env.client.namespace,
+        SHAQYRU_TASK_QUEUE=tq,
+        SHAQYRU_DATA=str(tmp_path),
+        COLUMNS="200",
+    )
+    async with worker_for(dev_env.client, context, executor, tq):
+        yield Cli(env, tmp_path)
+
+
+async def state(cli: Cli, app: str) -> dict:
+    """The case as `show --json` gives it, without the clock-dependent figures."""
+    run = await cli("show", app, "--json")
+    assert run.code == 0, run.err
+    data = run.json()
+    assert isinstance(data, dict)
+    data.pop("term_working_time_left_seconds", None)
+    for d in data["deadlines"]:
+        d.pop("working_time_left_seconds", None)
+    return data
+
+
+async def until_step(cli: Cli, app: str, step: str) -> dict:
+    for _ in range(200):
+        s = await state(cli, app)
+        if s["step"] == step:
+            return s
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{app} never reached {step}: {s}")
+
+
+async def inbox(cli: Cli, who: str) -> list[str]:
+    run = await cli("inbox", "--as", who, "--json")
+    assert run.code == 0, run.err
+    return [row["application_id"] for row in run.json()]  # type: ignore[union-attr]
+
+
+async def eventually_in_inbox(cli: Cli, who: str, app: str, present: bool = True) -> None:
+    # The visibility store is eventually consistent: poll a bounded number of times.
+    for _ in range(60):
+        if (app in await inbox(cli, who)) == present:
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{app} {'never' if present else 'still'} in {who}'s inbox")
+
+
+async def refused(cli: Cli, app: str, code: str, *args: str, lang: str = "ru") -> None:
+    """The action is refused with `code`, the reason printed in `lang`, the case unchanged."""
+    before = await state(cli, app)
+    run = await cli(*args, "--lang", lang)
+    assert run.code == 1, (args, run.out, run.err)
+    template = MESSAGES[code][{"kk": 0, "ru": 1, "en": 2}[lang]]
+    fixed = [p for p in re.split(r"\{[^}]*\}", template) if p.strip()]
+    assert all(part in run.err for part in fixed), (template, run.err)
+    assert TEXTS["unchanged"][1] in run.err
+    as_json = await cli(*args, "--json")
+    assert as_json.code == 1
+    assert as_json.json() == {"accepted": False, "code": code, **_texts(as_json)}
+    assert await state(cli, app) == before
+
+
+def _texts(run: Run) -> dict:
+    data = run.json()
+    assert isinstance(data, dict)
+    return {k: data[k] for k in ("kk", "ru", "en")}
+
+
+async def test_a_case_from_submission_to_delivery(cli: Cli) -> None:
+    app, path = cli.application()
+    run = await cli("submit", str(path), "--json")
+    assert run.code == 0, run.err
+    receipt = run.json()
+    assert isinstance(receipt, dict) and receipt["application_id"] == app
+    assert receipt["accepted"] is True
+
+    again = await cli("submit", str(path), "--lang", "ru")
+    assert again.code == 1
+    assert "уже подано" in again.err
+
+    s = await until_step(cli, app, "forward")
+    assert s["waiting_for"] == [CHAIR]
+    await eventually_in_inbox(cli, CHAIR, app)
+    assert app not in await inbox(cli, MEMBERS[0])
+
+    # Wrong person, wrong step, a stranger as member: each refused, nothing changes.
+    await refused(cli, app, "actor.not_chairman", "forward", app, "--as", MEMBERS[0])
+    await refused(cli, app, "step.wrong", "decide", app, "grant", "--as", CHAIR)
+    await refused(cli, app, "actor.not_forwarded", "vote", app, "agree", "--as", MEMBERS[0])
+    await refused(cli, app, "members.unknown", "forward", app, "--member", "nobody", "--as", CHAIR)
+
+    run = await cli("forward", app, "--as", CHAIR, "--lang", "kk")
+    assert run.code == 0, run.err
+    assert "мүшелерге жолданды" in run.out
+    await eventually_in_inbox(cli, MEMBERS[0], app)
+    await eventually_in_inbox(cli, CHAIR, app, present=False)
+
+    assert (await cli("vote", app, "agree", "--as", MEMBERS[0])).code == 0
+    await refused(cli, app, "member.already_decided", "vote", app, "agree", "--as", MEMBERS[0])
+    await refused(
+        cli,
+        app,
+        "refusal.details_missing",
+        "vote",
+        app,
+        "refuse",
+        "--ground",
+        "1",
+        "--as",
+        MEMBERS[1],
+    )
+    await refused(cli, app, "refusal.ground_missing", "vote", app, "refuse", "--as", MEMBERS[1])
+    run = await cli(
+        "vote",
+        app,
+        "refuse",
+        "--ground",
+        "1",
+        "--details",
+        "Анықтама жарамсыз",
+        "--as",
+        MEMBERS[1],
+        "--lang",
+        "en",
+    )
+    assert run.code == 0, run.err
+    assert "Still waiting for: esil-m3" in run.out
+    assert (await cli("vote", app, "agree", "--as", MEMBERS[2])).code == 0
+
+    s = await until_step(cli, app, "decide")
+    assert [a["answer"] for a in s["answers"]] == ["agree", "refuse", "agree"]
+    await refused(cli, app, "until.missing", "decide", app, "grant", "--as", CHAIR)
+    await refused(cli, app, "reasons.missing", "decide", app, "refuse", "--as", CHAIR)
+    until = date(date.today().year + 2, 6, 30).isoformat()
+    run = await cli("decide", app, "grant", "--until", until, "--as", CHAIR, "--lang", "ru")
+    assert run.code == 0, run.err
+    assert "положительное решение" in run.out
+
+    s = await until_step(cli, app, "done")
+    assert s["outcome"] == "granted" and s["result"]["until"] == until
+    assert all(d["delivered"] for d in s["deliveries"])
+    assert not s["rejections"]  # refused updates never reach the case
+
+    late = await cli("forward", app, "--as", CHAIR, "--lang", "ru")
+    assert late.code == 1 and "дело закрыто" in late.err
+
+    show = await cli("show", app, "--lang", "ru")
+    assert show.code == 0, show.err
+    for text in (
+        "Отсрочка от призыва",
+        "решение председателя",
+        "заключение",
+        "Анықтама жарамсыз",
+        "личный кабинет",
+        "в срок",
+    ):
+        assert text in show.out, (text, show.out)
+
+    history = await cli("history", app, "--lang", "ru")
+    assert history.code == 0, history.err
+    lines = history.out.splitlines()
+    order = [
+        "заявление подано на портале",
+        "заявление зарегистрировано",
+        f"{CHAIR}",
+        "направил заявление всем членам комиссии",
+        "дал согласие",
+        "отказал (основание 1 п. 9): Анықтама жарамсыз",
+        f"предоставил отсрочку до {until}",
+        "выдано заключение",
+        "доставлено в личный кабинет заявителя",
+        "дело закрыто",
+    ]
+    at = 0
+    for text in order:
+        at = next(i for i in range(at, len(lines)) if text in lines[i])
+    entries = (await cli("history", app, "--json")).json()
+    assert isinstance(entries, list)
+    actions = [e for e in entries if e["kind"] == "action"]
+    assert [e["actor"] for e in actions] == [CHAIR, *MEMBERS, CHAIR]
+    assert all(e["deadline"] and not e["late"] for e in actions)
+
+
+async def test_invalid_application_starts_nothing(cli: Cli) -> None:
+    app, path = cli.application(ground=14, applicant={"iin": "123"})
+    run = await cli("submit", str(path), "--lang", "ru")
+    assert run.code == 2
+    assert "ничего не запущено" in run.err
+    assert run.err.count("\n") >= 3  # the heading and every problem, not just the first
+    as_json = await cli("submit", str(path), "--json")
+    assert as_json.code == 2
+    assert len(as_json.json()["problems"]) >= 2  # type: ignore[index]
+    assert (await cli("show", app)).code == 2
+
+
+async def test_submit_from_stdin(cli: Cli) -> None:
+    app, path = cli.application()
+    proc = await asyncio.create_subprocess_exec(
+        SHAQYRU,
+        "submit",
+        "-",
+        "--lang",
+        "en",
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=cli.env,
+    )
+    out, err = await proc.communicate(path.read_bytes())
+    assert proc.returncode == 0, err
+    assert f"{app}: the application is accepted" in out.decode()
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["show", "EGOV-NO-SUCH-CASE"], "мұндай өтініш табылмады"),
+        (["history", "EGOV-NO-SUCH-CASE"], "мұндай өтініш табылмады"),
+        (["vote", "EGOV-NO-SUCH-CASE", "agree", "--as", "esil-m1"], "мұндай өтініш табылмады"),
+        (["vote", "X", "maybe", "--as", "esil-m1"], "maybe"),
+        (["vote", "X", "refuse", "--ground", "3", "--as", "esil-m1"], "--ground"),
+        (["decide", "X", "grant", "--until", "30.06.2027", "--as", "esil-chair"], "--until"),
+        (["inbox"], "SHAQYRU_USER"),
+        (["inbox", "--as", "Robert'); DROP"], "--as"),
+        (["show", "a b"], "APP"),
+        (["submit", "/no/such/file.json"], "/no/such/file.json"),
+        (["show", "X", "--lang", "de"], "--lang"),
+    ],
+)
+async def test_bad_input_exits_2(cli: Cli, args: list[str], says: str) -> None:
+    run = await cli(*args)
+    assert run.code == 2, (run.out, run.err)
+    assert says in run.err
+
+
+async def test_unreachable_server_exits_3_quickly(cli: Cli) -> None:
+    for args in (["inbox", "--as", "esil-m1"], ["show", "X"], ["forward", "X", "--as", "a"]):
+        began = time.monotonic()
+        run = await cli(*args, env={"TEMPORAL_ADDRESS": "127.0.0.1:1"})
+        assert run.code == 3, run.err
+        assert "127.0.0.1:1" in run.err
+        assert time.monotonic() - began < 8
+
+
+async def test_overdue_lists_by_district_and_step(cli: Cli) -> None:
+    # Nothing is overdue on a fresh queue's cases; the query itself must be accepted.
+    run = await cli("overdue", "--json")
+    assert run.code == 0, run.err
+    assert isinstance(run.json(), list)
+    run = await cli("overdue", "--district", "astana-esil", "--lang", "ru")
+    assert run.code == 0, run.err
+
+
+def test_every_text_has_three_languages_with_the_same_placeholders() -> None:
+    fields = string.Formatter()
+    for key, texts in TEXTS.items():
+        assert len(texts) == 3 and all(t.strip() for t in texts), key
+        names = [{f for _, f, _, _ in fields.parse(t) if f} for t in texts]
+        assert names[0] == names[1] == names[2], key
