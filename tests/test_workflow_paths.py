@@ -254,7 +254,7 @@ async def test_worker_replaced_mid_review(time_env, tmp_path, executor):
     submitted = weekday_at(await time_env.get_current_time(), 3, time(14, 30))
     app = application(submitted)
     first = make_context(tmp_path)
-    async with worker_for(client, first, executor, tq):
+    async with worker_for(client, first, executor, tq, sticky=False):
         handle = await start(client, app, tq)
         s, chairman, members = await registered(time_env, handle, submitted)
         number = s.registration.number

@@ -143,6 +143,8 @@ def _wrong_step(view: CaseView, wanted: Step) -> Refusal:
 
 
 def _chairman_at(view: CaseView, actor: str, wanted: Step) -> Refusal | None:
+    if not view.chairman:  # not registered yet: nobody can act on it
+        return _wrong_step(view, wanted)
     if actor != view.chairman:
         return Refusal("actor.not_chairman", {"actor": actor, "chairman": view.chairman})
     if view.step != wanted:

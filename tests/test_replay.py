@@ -1,0 +1,36 @@
+"""Recorded histories of real cases replay against today's workflow code.
+
+A change that makes an open case take another path (new commands, other order) fails
+here before it reaches a worker that holds such cases."""
+
+from __future__ import annotations
+
+import pytest
+from temporalio.client import WorkflowHistory
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Replayer
+
+from tests.cases import HISTORIES
+from workflows.application import ApplicationWorkflow
+
+RECORDED = sorted(HISTORIES.glob("*.json"))
+
+
+def test_histories_are_recorded():
+    names = {p.stem for p in RECORDED}
+    assert {
+        "deferral-granted",
+        "exemption-granted",
+        "refusal-two-reasons",
+        "auto-forward",
+        "member-no-answer",
+        "chairman-late",
+        "term-breach",
+    } <= names
+
+
+@pytest.mark.parametrize("path", RECORDED, ids=[p.stem for p in RECORDED])
+async def test_history_replays(path):
+    history = WorkflowHistory.from_json(path.stem, path.read_text(encoding="utf-8"))
+    replayer = Replayer(workflows=[ApplicationWorkflow], data_converter=pydantic_data_converter)
+    await replayer.replay_workflow(history)
