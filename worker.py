@@ -49,6 +49,8 @@ def configure_logging(json_logs: bool) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO)
+    # The PDF font subsetter reports every table it prunes; only its warnings matter.
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
 def build_worker(client, settings: config.Settings, executor: ThreadPoolExecutor) -> Worker:
