@@ -38,8 +38,10 @@ def _binary(name: str) -> str:
     return str(path)
 
 
-@pytest_asyncio.fixture(scope="session")
+@pytest_asyncio.fixture
 async def time_env() -> AsyncIterator[WorkflowEnvironment]:
+    """A time-skipping server of the test's own: a case left behind by another test (a
+    terminated one's activity in flight, say) can then never hold its clock back."""
     env = await WorkflowEnvironment.start_time_skipping(
         data_converter=pydantic_data_converter,
         test_server_existing_path=_binary("temporal-test-server"),
