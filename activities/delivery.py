@@ -9,8 +9,11 @@ addressee never holds the document twice."""
 from __future__ import annotations
 
 import base64
+from datetime import UTC, datetime
 
 import httpx
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
@@ -18,6 +21,11 @@ from temporalio.exceptions import ApplicationError
 from activities.context import Context
 from models.case import Addressee, Delivery, Issued
 from models.tables import OutboxDelivery
+
+
+def _utc(at: datetime) -> datetime:
+    # SQLite hands datetimes back without their zone; they were written in UTC.
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 def idempotency_key(application_id: str, addressee: Addressee) -> str:
@@ -46,44 +54,82 @@ class Courier:
         key = idempotency_key(r.application_id, addressee)
         now = activity.info().current_attempt_scheduled_time
         main = next((d for d in issued.documents if d.kind == r.kind.value), None)
+        row = self._claim(issued, addressee, key, main.sha256 if main else None, now)
+        if row.delivered_at is not None:
+            return Delivery(
+                addressee=addressee,
+                delivered=True,
+                at=_utc(row.delivered_at),
+                reference=row.reference,
+            )
+        endpoint = self.ctx.endpoints.get(addressee.value)
+        reference = f"outbox:{key}"
+        if endpoint:
+            # Outside any database session: the addressee may take its time, and no
+            # transaction should stay open across a network call.
+            reference = self._post(endpoint, row.idempotency_key, row.payload, row.document_sha256)
         with Session(self.ctx.engine) as db:
             row = db.get(OutboxDelivery, (r.application_id, addressee.value))
-            if row is None:
-                row = OutboxDelivery(
-                    application_id=r.application_id,
-                    addressee=addressee.value,
-                    idempotency_key=key,
-                    document_sha256=main.sha256 if main else None,
-                    payload=self._payload(issued, addressee),
-                    created_at=now,
-                )
             if row.delivered_at is not None:
+                # A concurrent attempt recorded it first (the addressee answered both
+                # with the same reference, the key being the same).
                 return Delivery(
                     addressee=addressee,
                     delivered=True,
-                    at=row.delivered_at,
+                    at=_utc(row.delivered_at),
                     reference=row.reference,
                 )
-            row.attempts += 1
+            row.delivered_at, row.reference = now, reference
             db.add(row)
             db.commit()
-            db.refresh(row)
-            endpoint = self.ctx.endpoints.get(addressee.value)
-            reference = f"outbox:{key}"
-            if endpoint:
-                reference = self._post(endpoint, key, row.payload, main.sha256 if main else None)
-            row.delivered_at = now
-            row.reference = reference
-            db.add(row)
-            db.commit()
-            return Delivery(addressee=addressee, delivered=True, at=now, reference=reference)
+        return Delivery(addressee=addressee, delivered=True, at=now, reference=reference)
+
+    def _claim(
+        self,
+        issued: Issued,
+        addressee: Addressee,
+        key: str,
+        sha256: str | None,
+        now: datetime,
+    ) -> OutboxDelivery:
+        """The pair's outbox row, created on the first attempt and counted on every one."""
+        r = issued.result
+        with Session(self.ctx.engine, expire_on_commit=False) as db:
+            row = db.get(OutboxDelivery, (r.application_id, addressee.value))
+            if row is None:
+                db.add(
+                    OutboxDelivery(
+                        application_id=r.application_id,
+                        addressee=addressee.value,
+                        idempotency_key=key,
+                        document_sha256=sha256,
+                        payload=self._payload(issued, addressee),
+                        created_at=now,
+                    )
+                )
+                try:
+                    db.commit()
+                except IntegrityError:
+                    # An attempt on a worker presumed dead may still be running and have
+                    # made the row first; its row is the one to use.
+                    db.rollback()
+                row = db.get(OutboxDelivery, (r.application_id, addressee.value))
+            if row.delivered_at is None:
+                # Counted in SQL, not in Python, so two overlapping attempts both count.
+                db.exec(
+                    update(OutboxDelivery)
+                    .where(OutboxDelivery.application_id == r.application_id)
+                    .where(OutboxDelivery.addressee == addressee.value)
+                    .values(attempts=OutboxDelivery.attempts + 1)
+                )
+                db.commit()
+                db.refresh(row)
+            return row
 
     def _post(self, endpoint: str, key: str, payload: dict, sha256: str | None) -> str:
         body = dict(payload)
         if sha256:
-            from documents.store import DocumentStore
-
-            store = DocumentStore(self.ctx.documents_dir)
+            store = self.ctx.store()
             body["pdf_base64"] = base64.b64encode(store.get(sha256)).decode()
         try:
             response = httpx.post(
