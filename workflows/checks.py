@@ -167,7 +167,9 @@ def check_forward(view: CaseView, cmd: Forward) -> Refusal | None:
 def check_member_decision(view: CaseView, cmd: MemberDecision) -> Refusal | None:
     if cmd.actor not in view.forwarded:
         return Refusal("actor.not_forwarded", {"actor": cmd.actor})
-    if view.step != Step.review:
+    # A member may answer as soon as he has the application, even in the instant before
+    # the case itself has moved on to the review step.
+    if view.step not in (Step.forward, Step.review):
         return _wrong_step(view, Step.review)
     if cmd.actor in view.answered:
         return Refusal("member.already_decided", {"actor": cmd.actor})
