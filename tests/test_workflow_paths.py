@@ -24,6 +24,7 @@ from tests.cases import (
     weekday_at,
 )
 from tests.conftest import application, make_context, worker_for
+from workflows import search
 
 DAY = calendar.WORKING_DAY
 
@@ -242,11 +243,15 @@ async def test_total_term_breach_is_flagged(time_env, context, executor):
         assert kinds[:2] == ["auto_forward", "no_answer"]
         assert "term_breach" in kinds
         assert s.step == Step.decide
+        assert (await handle.describe()).typed_search_attributes.get(search.OVERDUE) is True
         await update(handle, "chairman_decision", grant(chairman, date(submitted.year + 1, 3, 1)))
         final = await handle.result()
         await keep_history(handle, "term-breach")
+        closed = (await handle.describe()).typed_search_attributes
     assert final.term_breached
     assert final.outcome == "granted"
+    assert closed.get(search.OVERDUE) is False, "a closed case is not listed as overdue"
+    assert closed.get(search.OUTCOME) == "granted"
 
 
 async def test_worker_replaced_mid_review(time_env, tmp_path, executor):

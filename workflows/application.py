@@ -454,23 +454,24 @@ class ApplicationWorkflow:
         s = self._status
         s.waiting_for = self._waiting_for()
         current = self._current_deadline()
-        overdue = s.term_breached or bool(current and current.overdue)
-        workflow.upsert_search_attributes(
-            [
-                search.SERVICE.value_set(s.service),
-                search.GROUND.value_set(s.ground),
-                search.DISTRICT.value_set(s.district),
-                search.STEP.value_set(s.step.value),
-                search.OVERDUE.value_set(overdue),
-                search.WAITING_FOR.value_set(s.waiting_for),
-                search.DEADLINE.value_set(current.due_at)
-                if current
-                else search.DEADLINE.value_unset(),
-                search.OUTCOME.value_set(s.outcome.value)
-                if s.outcome
-                else search.OUTCOME.value_unset(),
-            ]
-        )
+        # A closed case is overdue no more; its breaches stay in status and escalations.
+        overdue = s.step != Step.done and (s.term_breached or bool(current and current.overdue))
+        updates = [
+            search.SERVICE.value_set(s.service),
+            search.GROUND.value_set(s.ground),
+            search.DISTRICT.value_set(s.district),
+            search.STEP.value_set(s.step.value),
+            search.OVERDUE.value_set(overdue),
+            search.WAITING_FOR.value_set(s.waiting_for),
+        ]
+        # Between step deadlines the five-day term is what binds the case. Nothing is
+        # ever unset: the SDK cannot read back an unset Datetime attribute.
+        due = current.due_at if current else s.term_due_at
+        if due is not None:
+            updates.append(search.DEADLINE.value_set(due))
+        if s.outcome is not None:
+            updates.append(search.OUTCOME.value_set(s.outcome.value))
+        workflow.upsert_search_attributes(updates)
         lines = [f"**Step:** {s.step.value}"]
         if s.registration:
             lines.append(f"**Registration:** {s.registration.number}")
