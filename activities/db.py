@@ -3,6 +3,7 @@ environment."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import event
@@ -25,3 +26,8 @@ def connect(url: str) -> Engine:
         engine = create_engine(url, pool_pre_ping=True)
     SQLModel.metadata.create_all(engine)
     return engine
+
+
+def utc(at: datetime) -> datetime:
+    """SQLite hands datetimes back without their zone; we write them in UTC."""
+    return at if at.tzinfo else at.replace(tzinfo=UTC)

@@ -9,7 +9,7 @@ addressee never holds the document twice."""
 from __future__ import annotations
 
 import base64
-from datetime import UTC, datetime
+from datetime import datetime
 
 import httpx
 from sqlalchemy import update
@@ -19,13 +19,9 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.context import Context
+from activities.db import utc
 from models.case import Addressee, Delivery, Issued
 from models.tables import OutboxDelivery
-
-
-def _utc(at: datetime) -> datetime:
-    # SQLite hands datetimes back without their zone; they were written in UTC.
-    return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 def idempotency_key(application_id: str, addressee: Addressee) -> str:
@@ -59,7 +55,7 @@ class Courier:
             return Delivery(
                 addressee=addressee,
                 delivered=True,
-                at=_utc(row.delivered_at),
+                at=utc(row.delivered_at),
                 reference=row.reference,
             )
         endpoint = self.ctx.endpoints.get(addressee.value)
@@ -76,7 +72,7 @@ class Courier:
                 return Delivery(
                     addressee=addressee,
                     delivered=True,
-                    at=_utc(row.delivered_at),
+                    at=utc(row.delivered_at),
                     reference=row.reference,
                 )
             row.delivered_at, row.reference = now, reference

@@ -3,7 +3,7 @@ registers them and hands them to the commission's chairman."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
@@ -12,6 +12,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.context import Context
+from activities.db import utc
 from activities.paperwork import keep_signed
 from documents.render import application_json, render_application
 from models.application import Application
@@ -79,8 +80,7 @@ class Registrar:
     @activity.defn(name="register_application")
     def register_application(self, app: Application, accepted_at: datetime) -> Registration:
         row = self._row(app, accepted_at)
-        # SQLite hands datetimes back without their zone; they were written in UTC.
-        registered_at = row.registered_at.replace(tzinfo=row.registered_at.tzinfo or UTC)
+        registered_at = utc(row.registered_at)
         number, commission = row.registration_number, District.model_validate(row.commission)
         # The commission sees what the citizen signed: Annex 1, rendered and signed.
         form = keep_signed(
