@@ -139,13 +139,13 @@ class ApplicationWorkflow:
         self._enter(Step.decide)
         if not await self._step_deadline(Step.decide, self._decided):
             self._escalate(Step.decide, "overdue", "the chairman has not decided in time")
-            due = s.deadlines[-1].due_at
+            missed: datetime | None = s.deadlines[-1].due_at
             # No decision is ever made for him: remind him every further working day.
-            while True:
-                in_time, due = await self._wait_until(self._decided, due, STEP_WORKING_DAYS)
-                if in_time:
-                    break
-                self._escalate(Step.decide, "reminder", "reminder: the decision is overdue")
+            while missed is not None:
+                due = (await self._due(missed, STEP_WORKING_DAYS)).at
+                missed = await self._wait_until(self._decided, missed, STEP_WORKING_DAYS, due)
+                if missed is not None:
+                    self._escalate(Step.decide, "reminder", "reminder: the decision is overdue")
 
         self._enter(Step.issue)
         answer = "conclusion" if s.outcome == Outcome.granted else "refusal notice"
@@ -207,10 +207,11 @@ class ApplicationWorkflow:
         def moved(at: datetime) -> None:
             self._status.term_due_at = at
 
-        in_time, _ = await self._wait_until(
-            lambda: self._finished, accepted_at, TERM_WORKING_DAYS, moved
+        assert self._status.term_due_at is not None
+        missed = await self._wait_until(
+            lambda: self._finished, accepted_at, TERM_WORKING_DAYS, self._status.term_due_at, moved
         )
-        if not in_time:
+        if missed is not None:
             self._status.term_breached = True
             self._escalate(self._status.step, "term_breach", "the 5-working-day term has run out")
             await workflow.wait_condition(lambda: self._finished)
@@ -227,12 +228,11 @@ class ApplicationWorkflow:
         done: Callable[[], bool],
         start: datetime,
         days: int,
+        due: datetime,
         moved: Callable[[datetime], None] = lambda _: None,
-    ) -> tuple[bool, datetime]:
-        """Wait for `done` until `days` working days from `start` run out.
-
-        Returns whether it came in time, and the deadline it was held to."""
-        due = (await self._due(start, days)).at
+    ) -> datetime | None:
+        """Wait for `done` until `due`, the calendar's answer for `days` working days from
+        `start`. None when `done` came in time; else the deadline that ran out."""
         while True:
             remaining = due - workflow.now()
             if remaining > timedelta(0):
@@ -240,16 +240,16 @@ class ApplicationWorkflow:
                     await workflow.wait_condition(
                         done, timeout=remaining, timeout_summary=f"deadline {due.isoformat()}"
                     )
-                    return True, due
+                    return None
                 except TimeoutError:
                     pass
             if done():
-                return True, due
+                return None
             # The timer fired: ask the calendar again, since a day declared off after the
             # case started must still push the deadline.
             again = (await self._due(start, days)).at
             if again <= workflow.now():
-                return False, due
+                return due
             due = again
             moved(due)
             self._publish()
@@ -265,7 +265,7 @@ class ApplicationWorkflow:
         def moved(at: datetime) -> None:
             deadline.due_at = at
 
-        in_time, _ = await self._wait_until(done, start, STEP_WORKING_DAYS, moved)
+        in_time = await self._wait_until(done, start, STEP_WORKING_DAYS, due.at, moved) is None
         if not in_time:
             deadline.overdue = True
             self._publish()
