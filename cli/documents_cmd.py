@@ -75,8 +75,9 @@ def documents_cmd(
     app_id: Annotated[str, typer.Argument(metavar="APP", help="The portal's application id")],
     out: Annotated[Path, typer.Option("--out", help="Folder to write the documents to")],
 ) -> None:
-    """Hand a case's documents to a caseworker: each PDF with its signature (.p7s) and
-    its machine-readable JSON, read from the document store."""
+    """Write a case's documents to a folder: each PDF, its signature and its JSON.
+
+    The signature sits beside the PDF as .p7s; the bytes come from the document store."""
     from sqlmodel import Session, select
 
     from activities.db import connect

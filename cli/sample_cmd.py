@@ -43,8 +43,9 @@ def register(app: typer.Typer) -> None:
             str | None, typer.Option("--id", help="Application id; a fresh one by default")
         ] = None,
     ) -> None:
-        """Print an example application with a fresh id, submitted at the latest working
-        moment, so that it is registered at once: `shaqyru sample | shaqyru submit -`."""
+        """An example application with a fresh id, dated now: `shaqyru sample | shaqyru submit -`.
+
+        It is dated at the latest working moment, so that the case is registered at once."""
         path = EXAMPLES / f"{name}.json"
         if not path.is_file():
             known = ", ".join(sorted(p.stem for p in EXAMPLES.glob("*.json")))
