@@ -68,16 +68,6 @@ class Lang(StrEnum):
     en = "en"
 
 
-class Vote(StrEnum):
-    agree = "agree"
-    refuse = "refuse"
-
-
-class Verdict(StrEnum):
-    grant = "grant"
-    refuse = "refuse"
-
-
 LangOpt = Annotated[
     Lang,
     typer.Option(
@@ -764,7 +754,7 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one closure per command
     @app.command("vote")
     def vote_cmd(
         app_id: AppArg,
-        vote: Annotated[Vote, typer.Argument(metavar="agree|refuse", help="Your answer.")],
+        vote: Annotated[MemberVerdict, typer.Argument(metavar="agree|refuse", help="Your answer.")],
         ground: Annotated[
             int | None,
             typer.Option("--ground", min=1, max=2, help="Refusal ground of para. 9 (1 or 2)."),
@@ -781,8 +771,8 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one closure per command
         app_, me = _app_id(app_id, ctx.lang), _actor(actor, ctx.lang)
         # The workflow judges the combination (e.g. agree with a ground), so that the
         # caseworker gets its one wording of every rule.
-        cmd = MemberDecision(actor=me, verdict=vote.value, refusal_ground=ground, details=details)
-        key = "done_agree" if vote == Vote.agree else "done_refuse"
+        cmd = MemberDecision(actor=me, verdict=vote, refusal_ground=ground, details=details)
+        key = "done_agree" if vote == MemberVerdict.agree else "done_refuse"
 
         async def work() -> None:
             await act(ctx, app_, "member_decision", cmd, lambda s: t(key, ctx.lang, app=app_))
@@ -792,7 +782,9 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one closure per command
     @app.command("decide")
     def decide_cmd(
         app_id: AppArg,
-        verdict: Annotated[Verdict, typer.Argument(metavar="grant|refuse", help="The decision.")],
+        verdict: Annotated[
+            ChairmanVerdict, typer.Argument(metavar="grant|refuse", help="The decision.")
+        ],
         until: Annotated[
             datetime | None,
             typer.Option("--until", formats=["%Y-%m-%d"], help="Last day of a deferral."),
@@ -815,12 +807,12 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one closure per command
         end: date | None = until.date() if until else None
         cmd = ChairmanDecision(
             actor=me,
-            verdict=verdict.value,
+            verdict=verdict,
             until=end,
             reasons=list(reason or []),
             refusal_ground=ground,
         )
-        key = "done_grant" if verdict == Verdict.grant else "done_deny"
+        key = "done_grant" if verdict == ChairmanVerdict.grant else "done_deny"
 
         async def work() -> None:
             await act(ctx, app_, "chairman_decision", cmd, lambda s: t(key, ctx.lang, app=app_))
