@@ -5,13 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import TLSConfig
 
+import codec
 from settings import Settings
 
 
 async def connect(settings: Settings) -> Client:
+    """A client whose payloads are encrypted with the settings' key ring.
+
+    Raises codec.KeysUnavailable, before any connection, when there is no usable ring:
+    a client without keys would fail later, on the first case it reads or starts."""
+    keys = codec.KeyFile(settings.keyring_file)
+    keys.ring()
     tls: TLSConfig | bool = False
     if settings.temporal_tls_cert and settings.temporal_tls_key:
         tls = TLSConfig(
@@ -21,7 +27,7 @@ async def connect(settings: Settings) -> Client:
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
-        data_converter=pydantic_data_converter,
+        data_converter=codec.data_converter(keys),
         tls=tls or bool(settings.temporal_api_key),
         api_key=settings.temporal_api_key,
     )

@@ -37,11 +37,38 @@ class Settings:
     )
     signing_key: str | None = field(default_factory=lambda: os.environ.get("SHAQYRU_SIGNING_KEY"))
     signing_cert: str | None = field(default_factory=lambda: os.environ.get("SHAQYRU_SIGNING_CERT"))
+    # Caseworkers' signatures (issue 9). Passwords are read where they are used, never
+    # kept here, so that printing the settings cannot show one.
+    personal_key: str | None = field(default_factory=lambda: os.environ.get("SHAQYRU_KEY"))
+    key_bindings: str | None = field(
+        default_factory=lambda: os.environ.get("SHAQYRU_KEY_BINDINGS")
+    )
+    trusted_ca: str | None = field(default_factory=lambda: os.environ.get("SHAQYRU_TRUSTED_CA"))
+    crl: str | None = field(default_factory=lambda: os.environ.get("SHAQYRU_CRL"))
     cabinet_endpoint: str | None = field(
         default_factory=lambda: os.environ.get("SHAQYRU_CABINET_URL")
     )
     military_endpoint: str | None = field(
         default_factory=lambda: os.environ.get("SHAQYRU_MILITARY_URL")
+    )
+    # The ring of keys that encrypt personal data (not a caseworker's SHAQYRU_KEY).
+    keyring_path: str | None = field(default_factory=lambda: os.environ.get("SHAQYRU_KEYRING"))
+    codec_address: str = field(
+        default_factory=lambda: _env("SHAQYRU_CODEC_ADDRESS", "127.0.0.1:8234")
+    )
+    codec_origins: tuple[str, ...] = field(
+        default_factory=lambda: tuple(
+            o.strip()
+            for o in _env("SHAQYRU_CODEC_ORIGINS", "http://localhost:8233").split(",")
+            if o.strip()
+        )
+    )
+    codec_token_path: str | None = field(
+        default_factory=lambda: os.environ.get("SHAQYRU_CODEC_TOKEN_FILE")
+    )
+    # Seconds for one delivery attempt's whole exchange (connect, send, answer).
+    delivery_timeout: float = field(
+        default_factory=lambda: float(_env("SHAQYRU_DELIVERY_TIMEOUT", "20"))
     )
 
     @property
@@ -51,6 +78,18 @@ class Settings:
     @property
     def docs_dir(self) -> Path:
         return self.documents_dir or self.data_dir / "documents"
+
+    @property
+    def keyring_file(self) -> Path:
+        """The key ring of the payload codec and the read model's sealed columns."""
+        return Path(self.keyring_path) if self.keyring_path else self.data_dir / "keyring.json"
+
+    @property
+    def codec_token_file(self) -> Path:
+        """The codec server's bearer token, made on its first start."""
+        return (
+            Path(self.codec_token_path) if self.codec_token_path else self.data_dir / "codec-token"
+        )
 
 
 def load() -> Settings:

@@ -4,7 +4,10 @@
 
 It validates first and starts nothing when anything is wrong; then it prints what the
 applicant's personal cabinet shows: the application is accepted, when it will be
-registered, and the date the result is due."""
+registered, and the date the result is due.
+
+Exit status as the CLI's: 0 started; 1 already submitted; 2 unreadable or invalid input;
+3 the Temporal server cannot be reached or refused the start."""
 
 from __future__ import annotations
 
@@ -22,11 +25,12 @@ from temporalio.common import (
     WorkflowIDReusePolicy,
 )
 from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError
 
 import settings as config
 from models.application import Application
 from rules import calendar, regulation
-from rules.check import Problem, check_application
+from rules.check import ApplicationInvalid, Problem, parse_application, read_application
 from rules.roster import load_roster
 from workflows import search
 from workflows.application import TERM_WORKING_DAYS, WORKFLOW_NAME, workflow_id
@@ -60,10 +64,12 @@ class Receipt:
 
 
 def validate(raw: str | bytes, settings: config.Settings) -> Application:
-    problems = check_application(raw, load_roster(settings.roster_path))
-    if problems:
-        raise Invalid(problems)
-    return Application.model_validate_json(raw)
+    # The model comes from the same parse that was checked (BOM dropped, limits applied),
+    # never from a second reading of the raw text.
+    try:
+        return parse_application(raw, load_roster(settings.roster_path))
+    except ApplicationInvalid as bad:
+        raise Invalid(bad.problems) from None
 
 
 async def submit(client: Client, app: Application, settings: config.Settings) -> Receipt:
@@ -117,7 +123,11 @@ async def _main(path: str, as_json: bool) -> int:
     from connection import connect
 
     settings = config.load()
-    raw = sys.stdin.buffer.read() if path == "-" else open(path, "rb").read()
+    try:
+        raw = read_application(path)
+    except OSError as e:
+        print(f"{path}: cannot read the file: {e.strerror or e}", file=sys.stderr)
+        return 2
     try:
         app = validate(raw, settings)
     except Invalid as bad:
@@ -134,6 +144,9 @@ async def _main(path: str, as_json: bool) -> int:
     except AlreadySubmitted as dup:
         print(str(dup), file=sys.stderr)
         return 1
+    except RPCError as e:
+        print(f"Temporal at {settings.temporal_address} refused the start: {e}", file=sys.stderr)
+        return 3
     print_receipt(receipt, as_json)
     return 0
 

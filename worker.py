@@ -9,6 +9,7 @@ import asyncio
 import logging
 import signal
 import sys
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 import structlog
@@ -18,14 +19,19 @@ import settings as config
 from activities import all_activities
 from activities.context import Context
 from connection import connect
+from documents.store import default_store
 from workflows.application import ApplicationWorkflow
 
 
-def configure_logging(json_logs: bool) -> None:
+def configure_logging(json_logs: bool, stream=None) -> None:
+    # Workflow code logs inside Temporal's sandbox, where a lazy import (rich's pretty
+    # tracebacks read os.path on import) is refused: plain tracebacks need nothing new.
     renderer = (
         structlog.processors.JSONRenderer()
         if json_logs
-        else structlog.dev.ConsoleRenderer(colors=False)
+        else structlog.dev.ConsoleRenderer(
+            colors=False, exception_formatter=structlog.dev.plain_traceback
+        )
     )
     shared = [
         structlog.contextvars.merge_contextvars,
@@ -39,11 +45,15 @@ def configure_logging(json_logs: bool) -> None:
         cache_logger_on_first_use=True,
     )
     # The SDK logs through the standard library; route it through the same renderer.
-    handler = logging.StreamHandler(sys.stderr)
+    handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=shared,
-            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                *([structlog.processors.dict_tracebacks] if json_logs else []),
+                renderer,
+            ],
         )
     )
     root = logging.getLogger()
@@ -53,25 +63,42 @@ def configure_logging(json_logs: bool) -> None:
     logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
-def build_worker(client, settings: config.Settings, executor: ThreadPoolExecutor) -> Worker:
-    return Worker(
-        client,
-        task_queue=settings.task_queue,
-        workflows=[ApplicationWorkflow],
-        activities=all_activities(Context.from_settings(settings)),
-        activity_executor=executor,
-    )
+# Threads for the sync activities: registration, issuing, the journal. Deliveries are
+# async and wait for their addressees on the event loop, so they take none of these.
+SYNC_THREADS = 16
+
+
+def build_worker(
+    client, ctx: Context, task_queue: str, executor: ThreadPoolExecutor, sync_threads: int
+) -> Worker:
+    with warnings.catch_warnings():
+        # The SDK expects a thread for every slot; the slots beyond the pool's threads
+        # are meant for the async deliveries, which take no thread.
+        warnings.filterwarnings("ignore", "Worker max_concurrent_activities")
+        return Worker(
+            client,
+            task_queue=task_queue,
+            workflows=[ApplicationWorkflow],
+            activities=all_activities(ctx),
+            activity_executor=executor,
+            # Slots are shared by every activity. Deliveries take at most
+            # ctx.delivery_limit of them (an attempt past it is turned away and retried),
+            # so a slow addressee always leaves a slot for each pool thread.
+            max_concurrent_activities=ctx.delivery_limit + sync_threads,
+        )
 
 
 async def run(settings: config.Settings) -> None:
     log = structlog.get_logger("shaqyru.worker")
+    log.info("document store swept", stale_temp_files=len(default_store(settings).sweep()))
     client = await connect(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    with ThreadPoolExecutor(max_workers=16) as executor:
-        worker = build_worker(client, settings, executor)
+    ctx = Context.from_settings(settings)
+    with ThreadPoolExecutor(max_workers=SYNC_THREADS) as executor:
+        worker = build_worker(client, ctx, settings.task_queue, executor, SYNC_THREADS)
         log.info(
             "worker started",
             address=settings.temporal_address,

@@ -20,6 +20,10 @@ class Context:
     signing_key: Path | None
     signing_cert: Path | None
     endpoints: dict[str, str | None]
+    # Seconds for one delivery's whole exchange with its addressee.
+    delivery_timeout: float = 20.0
+    # HTTP deliveries one worker runs at once; see worker.py for the slots this leaves.
+    delivery_limit: int = 100
     _signer: tuple | None = field(default=None, repr=False)
 
     def signer(self) -> tuple:
@@ -52,4 +56,5 @@ class Context:
                 "cabinet": settings.cabinet_endpoint,
                 "military": settings.military_endpoint,
             },
+            delivery_timeout=settings.delivery_timeout,
         )

@@ -4,33 +4,99 @@ the local military administration body of his district.
 Each delivery is first an outbox row, one per (application, addressee); where an
 endpoint is configured it is also POSTed with an idempotency key, and Temporal retries
 until the addressee accepts. A repeated attempt reuses the row and the key, so the
-addressee never holds the document twice."""
+addressee never holds the document twice.
+
+The two delivery activities are async: an addressee that is slow or never answers holds
+no thread of the worker's pool, so registration and issuing go on whatever it does. Each
+exchange has a total deadline, and a failed attempt is reported in one short line that
+`temporal workflow describe` can show."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import functools
+import ssl
 from datetime import datetime
+from urllib.parse import urlsplit
 
 import httpx
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
 
 from activities.context import Context
 from activities.db import utc
 from models.case import Addressee, Delivery, Issued
 from models.tables import OutboxDelivery
 
+# An addressee's answer is read up to this many bytes: a normal one fits whole, and one
+# that streams without end cannot fill the worker's memory or outlast the deadline.
+ANSWER_LIMIT = 64 * 1024
+# The server keeps an activity's last failure only up to 4 KiB, stack trace included
+# (beyond that `describe` shows "Failure exceeds size limit"); the reason stays well under.
+MESSAGE_LIMIT = 300
+
 
 def idempotency_key(application_id: str, addressee: Addressee) -> str:
     return f"{application_id}:{addressee.value}"
 
 
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _shown(endpoint: str) -> str:
+    """The endpoint as a reason may name it: without user, password, query or fragment,
+    which may carry credentials."""
+    parts = urlsplit(endpoint)
+    if not parts.scheme or not parts.netloc:
+        return _clip(endpoint.split("?")[0], 100)
+    host = parts.netloc.rpartition("@")[2]
+    return _clip(f"{parts.scheme}://{host}{parts.path}", 100)
+
+
+def _excerpt(answer: bytes) -> str:
+    text = " ".join(answer[:1024].decode("utf-8", "replace").split())
+    text = "".join(c if c.isprintable() else "?" for c in text)
+    return f' "{_clip(text, 80)}"' if text else ""
+
+
+def _failure(
+    addressee: Addressee, endpoint: str, what: str, kind: str, benign: bool = False
+) -> ApplicationError:
+    message = f"{addressee.value} endpoint {_shown(endpoint)}: {_clip(what, 150)}; will retry"
+    return ApplicationError(
+        _clip(message, MESSAGE_LIMIT),
+        type=kind,
+        non_retryable=False,
+        category=(
+            ApplicationErrorCategory.BENIGN if benign else ApplicationErrorCategory.UNSPECIFIED
+        ),
+    )
+
+
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    # Loading the CA bundle takes milliseconds of the event loop; once is enough.
+    return httpx.create_ssl_context()
+
+
+async def _read_some(response: httpx.Response) -> bytes:
+    answer = b""
+    async for chunk in response.aiter_raw():
+        answer += chunk
+        if len(answer) >= ANSWER_LIMIT:
+            break
+    return answer[:ANSWER_LIMIT]
+
+
 class Courier:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
+        self._in_flight = 0
 
     def _payload(self, issued: Issued, addressee: Addressee) -> dict:
         r = issued.result
@@ -45,12 +111,40 @@ class Courier:
         }
         return payload
 
-    def _send(self, issued: Issued, addressee: Addressee) -> Delivery:
+    async def _send(self, issued: Issued, addressee: Addressee) -> Delivery:
+        endpoint = self.ctx.endpoints.get(addressee.value)
+        if not endpoint:
+            return await self._deliver(issued, addressee, None)
+        # The worker's activity slots are shared with registration and issuing; a slow
+        # addressee must not take them all. Past the limit an attempt hands its slot back
+        # at once, and Temporal retries it after the policy's backoff. Benign: the worker
+        # pacing itself is no fault, and would otherwise log a traceback every time.
+        if self._in_flight >= self.ctx.delivery_limit:
+            raise _failure(
+                addressee,
+                endpoint,
+                f"{self._in_flight} deliveries already under way on this worker",
+                "delivery.busy",
+                benign=True,
+            )
+        self._in_flight += 1
+        try:
+            return await self._deliver(issued, addressee, endpoint)
+        finally:
+            self._in_flight -= 1
+
+    async def _deliver(
+        self, issued: Issued, addressee: Addressee, endpoint: str | None
+    ) -> Delivery:
         r = issued.result
         key = idempotency_key(r.application_id, addressee)
         now = activity.info().current_attempt_scheduled_time
         main = next((d for d in issued.documents if d.kind == r.kind.value), None)
-        row = self._claim(issued, addressee, key, main.sha256 if main else None, now)
+        # Database and document-store work is short but blocking: a thread of its own, so
+        # that it neither stalls the event loop nor waits behind the sync activities.
+        row = await asyncio.to_thread(
+            self._claim, issued, addressee, key, main.sha256 if main else None, now
+        )
         if row.delivered_at is not None:
             return Delivery(
                 addressee=addressee,
@@ -58,27 +152,13 @@ class Courier:
                 at=utc(row.delivered_at),
                 reference=row.reference,
             )
-        endpoint = self.ctx.endpoints.get(addressee.value)
         reference = f"outbox:{key}"
         if endpoint:
             # Outside any database session: the addressee may take its time, and no
             # transaction should stay open across a network call.
-            reference = self._post(endpoint, row.idempotency_key, row.payload, row.document_sha256)
-        with Session(self.ctx.engine) as db:
-            row = db.get(OutboxDelivery, (r.application_id, addressee.value))
-            if row.delivered_at is not None:
-                # A concurrent attempt recorded it first (the addressee answered both
-                # with the same reference, the key being the same).
-                return Delivery(
-                    addressee=addressee,
-                    delivered=True,
-                    at=utc(row.delivered_at),
-                    reference=row.reference,
-                )
-            row.delivered_at, row.reference = now, reference
-            db.add(row)
-            db.commit()
-        return Delivery(addressee=addressee, delivered=True, at=now, reference=reference)
+            body = await asyncio.to_thread(self._body, row)
+            reference = await self._post(addressee, endpoint, row.idempotency_key, body)
+        return await asyncio.to_thread(self._record, r.application_id, addressee, now, reference)
 
     def _claim(
         self,
@@ -122,25 +202,79 @@ class Courier:
                 db.refresh(row)
             return row
 
-    def _post(self, endpoint: str, key: str, payload: dict, sha256: str | None) -> str:
-        body = dict(payload)
-        if sha256:
-            store = self.ctx.store()
-            body["pdf_base64"] = base64.b64encode(store.get(sha256)).decode()
+    def _body(self, row: OutboxDelivery) -> dict:
+        body = dict(row.payload)
+        if row.document_sha256:
+            pdf = self.ctx.store().get(row.document_sha256)
+            body["pdf_base64"] = base64.b64encode(pdf).decode()
+        return body
+
+    def _record(
+        self, application_id: str, addressee: Addressee, now: datetime, reference: str
+    ) -> Delivery:
+        with Session(self.ctx.engine) as db:
+            row = db.get(OutboxDelivery, (application_id, addressee.value))
+            if row.delivered_at is not None:
+                # A concurrent attempt recorded it first (the addressee answered both
+                # with the same reference, the key being the same).
+                return Delivery(
+                    addressee=addressee,
+                    delivered=True,
+                    at=utc(row.delivered_at),
+                    reference=row.reference,
+                )
+            row.delivered_at, row.reference = now, reference
+            db.add(row)
+            db.commit()
+        return Delivery(addressee=addressee, delivered=True, at=now, reference=reference)
+
+    def _deadline(self) -> float:
+        """Seconds for one whole exchange. Kept inside the attempt's start-to-close
+        timeout, which would otherwise end it with a bare "activity timeout" instead of
+        the reason."""
+        seconds = self.ctx.delivery_timeout
+        limit = activity.info().start_to_close_timeout
+        if limit:
+            seconds = min(seconds, limit.total_seconds() * 0.8)
+        return seconds
+
+    async def _post(self, addressee: Addressee, endpoint: str, key: str, body: dict) -> str:
+        deadline = self._deadline()
+        # Uncompressed, so that the bytes counted against ANSWER_LIMIT are the answer's.
+        headers = {"Idempotency-Key": key, "Accept-Encoding": "identity"}
+        # httpx's own timeouts bound each read, and an addressee that sends one byte at a
+        # time never trips them; this bounds connect, send and the whole answer together.
+        # The reasons are raised `from None`: httpx's chained errors are what made the
+        # failure too big for the server to keep.
         try:
-            response = httpx.post(
-                endpoint, json=body, headers={"Idempotency-Key": key}, timeout=30.0
-            )
+            async with asyncio.timeout(deadline):
+                async with httpx.AsyncClient(timeout=None, verify=_tls()) as client:
+                    async with client.stream(
+                        "POST", endpoint, json=body, headers=headers
+                    ) as response:
+                        answer = await _read_some(response)
+        except TimeoutError:
+            raise _failure(
+                addressee, endpoint, f"no answer within {deadline:g} s", "delivery.timeout"
+            ) from None
+        except (httpx.ConnectError, httpx.UnsupportedProtocol, httpx.InvalidURL) as problem:
+            what = f"unreachable ({type(problem).__name__}: {problem})"
+            raise _failure(addressee, endpoint, what, "delivery.unreachable") from None
         except httpx.HTTPError as problem:
-            raise ApplicationError(f"{endpoint}: {problem}") from problem
+            # Told apart from "unreachable": the addressee may have kept the document and
+            # lost only its answer, which the retry's key will settle.
+            what = f"connection lost ({type(problem).__name__}: {problem})"
+            raise _failure(addressee, endpoint, what, "delivery.connection_lost") from None
         if response.status_code >= 300:
-            raise ApplicationError(f"{endpoint} answered {response.status_code}; will retry")
-        return response.headers.get("Location") or response.text[:200] or f"http:{key}"
+            what = f"answered {response.status_code}{_excerpt(answer)}"
+            raise _failure(addressee, endpoint, what, "delivery.http_status")
+        text = answer.decode("utf-8", "replace")
+        return response.headers.get("Location") or text[:200] or f"http:{key}"
 
     @activity.defn(name="deliver_to_cabinet")
-    def deliver_to_cabinet(self, issued: Issued) -> Delivery:
-        return self._send(issued, Addressee.cabinet)
+    async def deliver_to_cabinet(self, issued: Issued) -> Delivery:
+        return await self._send(issued, Addressee.cabinet)
 
     @activity.defn(name="deliver_to_military_body")
-    def deliver_to_military_body(self, issued: Issued) -> Delivery:
-        return self._send(issued, Addressee.military)
+    async def deliver_to_military_body(self, issued: Issued) -> Delivery:
+        return await self._send(issued, Addressee.military)

@@ -1,16 +1,32 @@
 """Signed documents of a case: render, sign, store by content, and note them in the read
-model, once per (application, kind) however often an activity is retried."""
+model, once per (application, kind) however often an activity is retried.
+
+The order is what keeps the store free of orphans: a file is written only after a
+committed row names its SHA-256. The first attempt renders and signs in memory, commits
+the row, then writes the PDF, the JSON and the signature. A worker killed anywhere in
+between leaves either nothing (before the commit) or a row some of whose files are
+missing (after it), never a file no row names. The retry finds the row and writes back
+what is missing: the PDF and JSON by rendering them again (the same bytes, checked against
+the row), the signature by signing again, which gives new bytes (signing time, random
+ECDSA nonce), so the row is first moved to the new signature's SHA-256 and only then is
+the file written; the lost signature was never on disk, so nothing is left behind.
+(Two attempts running at the same moment, which Temporal starts only when one overran its
+timeout, can still leave a signature behind: one may sign again while the other is
+between its commit and its write.)"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
 
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from activities.context import Context
 from documents.render import sha256_hex
 from documents.sign import sign_pdf
+from documents.store import DocumentStore
 from models.case import DocumentRef
 from models.tables import DocumentRow
 
@@ -22,30 +38,81 @@ def keep_signed(
     render: Callable[[], tuple[bytes, bytes]],
     at: datetime,
 ) -> DocumentRef:
-    """`render` gives the PDF and its machine-readable JSON; it is called only when the
-    case has no document of this kind yet."""
+    """`render` gives the PDF and its machine-readable JSON, the same bytes at every call;
+    it is called when the case has no document of this kind yet, or when its PDF or JSON
+    is missing from the store."""
+    store = ctx.store()
     with Session(ctx.engine) as db:
         row = db.get(DocumentRow, (application_id, kind))
         if row is None:
             pdf, data = render()
-            key, cert = ctx.signer()
-            signature = sign_pdf(pdf, key, cert)
-            store = ctx.store()
+            signature = sign_pdf(pdf, *ctx.signer())
             row = DocumentRow(
                 application_id=application_id,
                 kind=kind,
-                sha256=store.put(pdf),
-                signature_sha256=store.put(signature),
-                json_sha256=store.put(data),
+                sha256=sha256_hex(pdf),
+                signature_sha256=sha256_hex(signature),
+                json_sha256=sha256_hex(data),
                 created_at=at,
             )
-            assert row.json_sha256 == sha256_hex(data)
             db.add(row)
-            db.commit()
-            db.refresh(row)
+            try:
+                db.commit()
+            except IntegrityError:
+                # Another attempt recorded this document first: its row is the one; what
+                # was signed here was never written, so it is simply dropped.
+                db.rollback()
+                row = db.get(DocumentRow, (application_id, kind))
+                assert row is not None
+            else:
+                for blob in (pdf, data, signature):
+                    store.put(blob)
+        _mend(ctx, store, db, row, render)
         return DocumentRef(
             kind=row.kind,
             sha256=row.sha256,
             signature_sha256=row.signature_sha256,
             json_sha256=row.json_sha256,
         )
+
+
+def _mend(
+    ctx: Context,
+    store: DocumentStore,
+    db: Session,
+    row: DocumentRow,
+    render: Callable[[], tuple[bytes, bytes]],
+) -> None:
+    """Writes back the files of `row` that a killed attempt did not get to write."""
+    pdf: bytes | None = None
+    if not store.has(row.sha256) or (row.json_sha256 and not store.has(row.json_sha256)):
+        pdf, data = render()
+        # Writing other bytes would leave a file no row names and change the document.
+        json_differs = row.json_sha256 is not None and sha256_hex(data) != row.json_sha256
+        if sha256_hex(pdf) != row.sha256 or json_differs:
+            raise RuntimeError(
+                f"the {row.kind} of {row.application_id} renders differently now than when "
+                "it was recorded; not replacing it"
+            )
+        store.put(pdf)
+        if row.json_sha256:
+            store.put(data)
+
+    old = row.signature_sha256
+    if old is None or not store.has(old):
+        signature = sign_pdf(pdf if pdf is not None else store.get(row.sha256), *ctx.signer())
+        # Compare-and-set, committed before the file is written: an attempt that lost the
+        # race to another one re-signing writes nothing, and returns the winner's row.
+        moved = db.exec(
+            update(DocumentRow)
+            .where(
+                DocumentRow.application_id == row.application_id,
+                DocumentRow.kind == row.kind,
+                DocumentRow.signature_sha256 == old,  # IS NULL when old is None
+            )
+            .values(signature_sha256=sha256_hex(signature))
+        )
+        db.commit()
+        if moved.rowcount == 1:
+            store.put(signature)
+        db.refresh(row)

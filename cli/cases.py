@@ -3,10 +3,14 @@ the supervisors' `overdue`.
 
 Every action goes through the workflow's update, so the caseworker learns at once
 whether it was taken or exactly why not. Lists come from the visibility store (search
-attributes only), never from a scan or from querying each case.
+attributes only), never from a scan or from querying each case; only `overdue` describes
+the cases it lists (a bounded number), for a jammed workflow task is not visible there.
+`show` asks the server how the run stands too, so that a case stopped from outside is
+shown as stopped, not as the open case its last state describes.
 
 Exit status: 0 done; 1 refused by the workflow; 2 bad usage or input (unknown case
-included); 3 the Temporal server (or the worker behind a case) cannot be reached.
+included); 3 the Temporal server (or the worker behind a case) cannot be reached; 4 the
+case cannot be read with the keys at hand (no key ring, or not the key it was sealed with).
 
 Messages about a case are in Kazakh by default, the state language the documents are
 issued in; `--lang ru` or SHAQYRU_LANG=ru switches a Russian-speaking office over."""
@@ -16,20 +20,22 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.text import Text
 from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import (
     Client,
+    WorkflowExecutionDescription,
     WorkflowExecutionStatus,
     WorkflowHandle,
+    WorkflowHistoryEventFilterType,
+    WorkflowQueryFailedError,
     WorkflowUpdateFailedError,
     WorkflowUpdateRPCTimeoutOrCancelledError,
 )
@@ -38,7 +44,8 @@ from temporalio.service import RPCError, RPCStatusCode
 
 import settings as config
 from cli import present
-from cli.present import CaseRow, Entry, t, when
+from cli.present import CaseRow, Entry, Execution, t, when
+from codec import CodecError
 from models.case import CaseStatus, Step
 from models.decisions import (
     ChairmanDecision,
@@ -47,6 +54,7 @@ from models.decisions import (
     MemberDecision,
     MemberVerdict,
 )
+from rules.check import read_application
 from workflows import search
 from workflows.application import WORKFLOW_NAME, workflow_id
 
@@ -55,7 +63,7 @@ CONNECT_TIMEOUT = 5.0
 CALL_TIMEOUT = timedelta(seconds=10)
 """Bound of one call that needs a worker (query, update): the worker may be down."""
 
-OK, REFUSED, BAD_INPUT, UNREACHABLE = 0, 1, 2, 3
+OK, REFUSED, BAD_INPUT, UNREACHABLE, KEYS = 0, 1, 2, 3, 4
 
 _ACTOR = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")  # models.roster.Person.id
 _APP = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
@@ -109,6 +117,11 @@ def _run(ctx: Ctx, work: Callable[[], Awaitable[None]]) -> None:
             typer.echo(json.dumps(f.payload or {"error": f.message}, ensure_ascii=False))
         typer.echo(f.message, err=True)
         raise typer.Exit(f.code) from None
+    except CodecError as e:
+        if ctx.as_json:
+            typer.echo(json.dumps({"error": "keys", "detail": str(e)}, ensure_ascii=False))
+        typer.echo(t("no_keys", ctx.lang, error=e), err=True)
+        raise typer.Exit(KEYS) from None
 
 
 def _ctx(lang: Lang, as_json: bool) -> Ctx:
@@ -178,24 +191,95 @@ def _no_worker(ctx: Ctx, app: str) -> Fail:
     )
 
 
-async def _describe(ctx: Ctx, handle: WorkflowHandle, app: str) -> WorkflowExecutionStatus | None:
+async def _describe(ctx: Ctx, handle: WorkflowHandle, app: str) -> WorkflowExecutionDescription:
     try:
-        return (await handle.describe(rpc_timeout=CALL_TIMEOUT)).status
+        return await handle.describe(rpc_timeout=CALL_TIMEOUT)
     except RPCError as e:
         if e.status == RPCStatusCode.NOT_FOUND:
             raise _unknown(ctx, app) from None
         raise _unreachable(ctx, e) from None
 
 
-async def fetch_status(ctx: Ctx, client: Client, app: str) -> CaseStatus:
-    handle = client.get_workflow_handle(workflow_id(app), result_type=CaseStatus)
-    state = await _describe(ctx, handle, app)
+_STATES = {
+    WorkflowExecutionStatus.RUNNING: "running",
+    WorkflowExecutionStatus.COMPLETED: "completed",
+    WorkflowExecutionStatus.TERMINATED: "terminated",
+    WorkflowExecutionStatus.FAILED: "failed",
+    WorkflowExecutionStatus.TIMED_OUT: "timed_out",
+    WorkflowExecutionStatus.CANCELED: "canceled",
+    WorkflowExecutionStatus.CONTINUED_AS_NEW: "continued_as_new",
+}
+
+
+def _task_attempt(description: WorkflowExecutionDescription) -> int:
+    raw = description.raw_description
+    return raw.pending_workflow_task.attempt if raw.HasField("pending_workflow_task") else 0
+
+
+async def _close_cause(client: Client, event: HistoryEvent) -> tuple[str | None, str | None]:
+    """Who closed the run and why, as its close event says."""
+    kind = event.WhichOneof("attributes")
+    if kind == "workflow_execution_terminated_event_attributes":
+        attrs = event.workflow_execution_terminated_event_attributes
+        return attrs.identity, attrs.reason
+    if kind == "workflow_execution_failed_event_attributes":
+        return None, await _failure_message(
+            client, event.workflow_execution_failed_event_attributes.failure
+        )
+    return None, None
+
+
+async def _failure_message(client: Client, failure: Any) -> str:
+    """A failure's message; the codec keeps it encrypted in history like any payload."""
     try:
-        if state == WorkflowExecutionStatus.COMPLETED:
-            # A closed case's status is its result, read from history: no worker needed.
-            return await handle.result(rpc_timeout=CALL_TIMEOUT)
-        return await handle.query("status", result_type=CaseStatus, rpc_timeout=CALL_TIMEOUT)
+        return str(await client.data_converter.decode_failure(failure))
+    except Exception:  # a failure the keys at hand cannot open still has its outer text
+        return failure.message
+
+
+async def execution(
+    ctx: Ctx, client: Client, handle: WorkflowHandle, description: WorkflowExecutionDescription
+) -> Execution:
+    state = _STATES.get(description.status, "running") if description.status else "running"
+    run = Execution(state, description.close_time, task_attempt=_task_attempt(description))
+    if not run.stopped:
+        return run
+    # describe() does not carry the reason: the close event, alone, does.
+    by = reason = None
+    try:
+        async for event in handle.fetch_history_events(
+            event_filter_type=WorkflowHistoryEventFilterType.CLOSE_EVENT,
+            rpc_timeout=CALL_TIMEOUT,
+        ):
+            by, reason = await _close_cause(client, event)
     except RPCError as e:
+        raise _unreachable(ctx, e) from None
+    return Execution(state, run.closed_at, present.outside_text(by), present.outside_text(reason))
+
+
+async def fetch_case(ctx: Ctx, client: Client, app: str) -> tuple[Execution, CaseStatus | None]:
+    """The run as the server sees it and the case's state as the case gives it. The state
+    is None when a stopped or jammed case cannot give it: the run then says why."""
+    handle = client.get_workflow_handle(workflow_id(app), result_type=CaseStatus)
+    run = await execution(ctx, client, handle, await _describe(ctx, handle, app))
+    if run.jammed:
+        return run, None  # a query needs the very replay that keeps failing
+    try:
+        if run.state == "completed":
+            # A closed case's status is its result, read from history: no worker needed.
+            return run, await handle.result(rpc_timeout=CALL_TIMEOUT)
+        status = await handle.query("status", result_type=CaseStatus, rpc_timeout=CALL_TIMEOUT)
+        return run, status
+    except (RPCError, WorkflowQueryFailedError) as e:
+        if run.stopped or run.jammed:
+            return run, None
+        # A query the case fails, or one refused because its workflow task has failed.
+        if isinstance(e, WorkflowQueryFailedError) or e.status == RPCStatusCode.FAILED_PRECONDITION:
+            raise Fail(
+                UNREACHABLE,
+                t("run_no_state", ctx.lang, error=present.outside_text(str(e))),
+                {"error": "query_failed", "app": app},
+            ) from None
         if e.status in (RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.CANCELLED):
             raise _no_worker(ctx, app) from None
         raise _unreachable(ctx, e) from None
@@ -246,12 +330,48 @@ async def inbox(client: Client, actor: str) -> list[CaseRow]:
     return sorted(rows, key=_by_deadline)
 
 
-async def overdue(client: Client, district: str | None = None) -> list[CaseRow]:
-    where = f"{search.OVERDUE.name} = true"
+JAM_CHECK_LIMIT = 200
+"""Overdue cases described, soonest deadline first, to find a failing workflow task: the
+visibility store does not know of one, so each costs a call."""
+_DESCRIBING = 16
+"""Describe calls in flight at once."""
+
+
+async def mark_jammed(client: Client, rows: list[CaseRow]) -> None:
+    """Set `task_attempt` of each row from describe(); a case closed since it was listed
+    has nothing pending and is left as it is."""
+    gate = asyncio.Semaphore(_DESCRIBING)
+
+    async def one(row: CaseRow) -> None:
+        async with gate:
+            try:
+                handle = client.get_workflow_handle(workflow_id(row.application_id))
+                description = await handle.describe(rpc_timeout=CALL_TIMEOUT)
+            except RPCError as e:
+                if e.status == RPCStatusCode.NOT_FOUND:
+                    return
+                raise
+        row.task_attempt = _task_attempt(description)
+
+    await asyncio.gather(*(one(r) for r in rows))
+
+
+async def overdue(
+    client: Client, district: str | None = None, now: datetime | None = None
+) -> tuple[list[CaseRow], int]:
+    """Open cases past a deadline, and how many of them were checked for a jam.
+
+    A case whose workflow task fails cannot flag itself overdue, so a deadline already
+    past counts as much as the flag."""
+    stamp = (now or _now()).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    where = f"({search.OVERDUE.name} = true OR {search.DEADLINE.name} < {_quote(stamp)})"
     if district:
         where += f" AND {search.DISTRICT.name} = {_quote(district)}"
-    rows = await list_cases(client, _open_cases(where))
-    return sorted(rows, key=lambda r: (r.district, r.step, *_by_deadline(r)))
+    rows = sorted(await list_cases(client, _open_cases(where)), key=_by_deadline)
+    checked = rows[:JAM_CHECK_LIMIT]
+    await mark_jammed(client, checked)
+    rows.sort(key=lambda r: (r.district, r.step, *_by_deadline(r)))
+    return rows, len(checked)
 
 
 # ---- actions through the workflow's updates ------------------------------------------
@@ -464,7 +584,9 @@ async def timeline(
             if attrs.outcome.HasField("failure"):
                 failure = attrs.outcome.failure
                 details = await decode(failure.application_failure_info.details.payloads, None)
-                reason = present.refusal_text(details, failure.message, lang)
+                reason = present.refusal_text(
+                    details, await _failure_message(client, failure), lang
+                )
                 action = t(f"a_{name}", lang) if f"a_{name}" in present.TEXTS else name
                 entries.append(
                     Entry(
@@ -480,13 +602,16 @@ async def timeline(
                 entries.append(Entry(when_accepted, actor, text, "action", against, late))
         elif kind == "workflow_execution_completed_event_attributes":
             entries.append(Entry(at, system, t("h_closed", lang), "closed"))
-        elif kind in (
-            "workflow_execution_failed_event_attributes",
-            "workflow_execution_terminated_event_attributes",
-            "workflow_execution_timed_out_event_attributes",
-            "workflow_execution_canceled_event_attributes",
-        ):
-            entries.append(Entry(at, system, t("h_failed", lang), "closed"))
+        elif kind in _STOPPED_EVENTS:
+            state = t(f"run_{_STOPPED_EVENTS[kind]}", lang)
+            by, reason = await _close_cause(client, ev)
+            reason = present.outside_text(reason)
+            text = (
+                t("h_stopped_reason", lang, state=state, reason=reason)
+                if reason
+                else t("h_stopped", lang, state=state)
+            )
+            entries.append(Entry(at, present.outside_text(by) or system, text, "closed"))
 
     # Escalations are decisions of the workflow itself, kept in its state: the history
     # holds only the timer that caused them.
@@ -495,6 +620,14 @@ async def timeline(
         entries.append(Entry(e.at, system, t("h_escalation", lang, what=what), "escalation"))
     entries.sort(key=lambda e: e.at)
     return entries
+
+
+_STOPPED_EVENTS = {
+    "workflow_execution_failed_event_attributes": "failed",
+    "workflow_execution_terminated_event_attributes": "terminated",
+    "workflow_execution_timed_out_event_attributes": "timed_out",
+    "workflow_execution_canceled_event_attributes": "canceled",
+}
 
 
 def _keyword(payload: Any) -> str | None:
@@ -548,7 +681,7 @@ async def start_case(client: Client, app: Any, settings: config.Settings) -> Any
 
 def _read(file: str, lang: str) -> bytes:
     try:
-        return sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+        return read_application(file)
     except OSError as e:
         raise Fail(
             BAD_INPUT,
@@ -646,11 +779,11 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one closure per command
 
         async def work() -> None:
             client = await open_client(ctx)
+            now = _now()
             try:
-                rows = await overdue(client, district)
+                rows, checked = await overdue(client, district, now)
             except RPCError as e:
                 raise _unreachable(ctx, e) from None
-            now = _now()
             groups: dict[tuple[str, str], list[CaseRow]] = {}
             for r in rows:
                 groups.setdefault((r.district, r.step), []).append(r)
@@ -675,6 +808,8 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one closure per command
                     n=len(group),
                 )
                 present.render_cases(group, now, ctx.lang, title, con)
+            if checked < len(rows):
+                con.print(t("jam_check_limited", ctx.lang, n=checked), style="dim")
             con.print(t("visibility_note", ctx.lang), style="dim")
 
         _run(ctx, work)
@@ -687,12 +822,16 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one closure per command
 
         async def work() -> None:
             client = await open_client(ctx)
-            status = await fetch_status(ctx, client, app_)
+            run, status = await fetch_case(ctx, client, app_)
             now = _now()
             if ctx.as_json:
-                typer.echo(json.dumps(present.status_json(status, now), ensure_ascii=False))
+                typer.echo(json.dumps(present.status_json(status, now, run), ensure_ascii=False))
+            elif status is None:
+                con = present.console()
+                con.print(Text(app_, style="bold"))
+                present.render_run(run, ctx.lang, con)
             else:
-                present.render_status(status, now, ctx.lang, present.console())
+                present.render_status(status, now, ctx.lang, present.console(), run)
 
         _run(ctx, work)
 
@@ -707,7 +846,7 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one closure per command
             handle = client.get_workflow_handle(workflow_id(app_))
             await _describe(ctx, handle, app_)
             try:
-                status: CaseStatus | None = await fetch_status(ctx, client, app_)
+                _, status = await fetch_case(ctx, client, app_)
             except Fail as f:
                 if f.code != UNREACHABLE:
                     raise

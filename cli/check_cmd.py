@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import json
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 
-from rules.check import check_application
+import settings
+from rules.check import check_application, read_application
 from rules.roster import load_roster
 
 INVALID_EXIT = 2
-"""Exit code when the application has problems; 1 stays for failures of the tool."""
+"""Exit code when the application has problems or cannot be read: bad input, as for
+every command (see `shaqyru --help`)."""
 
 
 class Lang(StrEnum):
@@ -33,6 +33,16 @@ _VALID = {
     "kk": "{name}: өтініш дұрыс толтырылған",
     "ru": "{name}: заявление заполнено правильно",
     "en": "{name}: the application is valid",
+}
+_CANNOT_READ = {
+    "kk": "{name}: файлды оқу мүмкін болмады: {error}",
+    "ru": "{name}: не удалось прочитать файл: {error}",
+    "en": "{name}: cannot read the file: {error}",
+}
+_BAD_ROSTER = {
+    "kk": "{name}: тізілім файлы жарамсыз: {error}",
+    "ru": "{name}: файл реестра непригоден: {error}",
+    "en": "{name}: the roster file is not usable: {error}",
 }
 _INVALID = {
     "kk": "{name}: {n} қате табылды",
@@ -56,13 +66,20 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Check an application as the portal sends it; list every problem at once.
 
-        Exit 0 when valid, 2 when it has problems, 1 when the file cannot be read."""
+        Exit 0 when valid; 2 when it has problems or a file cannot be read."""
         try:
-            raw = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+            raw = read_application(file)
+        except OSError as e:
+            error = e.strerror or str(e)
+            typer.echo(_CANNOT_READ[lang].format(name=file, error=error), err=True)
+            raise typer.Exit(INVALID_EXIT) from None
+        try:
             commissions = load_roster(roster)
-        except (OSError, ValidationError) as e:
-            typer.echo(f"shaqyru check: {e}", err=True)
-            raise typer.Exit(1) from None
+        except (OSError, ValueError) as e:  # pydantic's ValidationError is a ValueError
+            error = (e.strerror if isinstance(e, OSError) else None) or str(e).splitlines()[0]
+            name = str(roster or settings.load().roster_path)
+            typer.echo(_BAD_ROSTER[lang].format(name=name, error=error), err=True)
+            raise typer.Exit(INVALID_EXIT) from None
 
         problems = check_application(raw, commissions)
         name = "stdin" if file == "-" else file

@@ -1,11 +1,17 @@
 """`shaqyru verify` checks a document against its detached signature and says who signed
-it and when. Exit status: 0 valid, 1 the signature does not verify, 2 bad input."""
+it and when. Exit status: 0 valid, 1 the signature does not verify, 2 bad input.
+
+`shaqyru documents` writes a case's documents out, 0600 in a folder it makes 0700, for
+these are personal data. Exit status: 0 written, 1 the read model or the document store
+cannot give them, 2 bad input (unknown case; --out a file, not writable, or holding a
+file of the same name without --force)."""
 
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -13,6 +19,7 @@ import settings
 from rules.timezone import ALMATY
 
 VALID, INVALID, BAD_INPUT = 0, 1, 2
+UNAVAILABLE = 1
 
 
 def verify_cmd(
@@ -74,34 +81,62 @@ def verify_cmd(
 def documents_cmd(
     app_id: Annotated[str, typer.Argument(metavar="APP", help="The portal's application id")],
     out: Annotated[Path, typer.Option("--out", help="Folder to write the documents to")],
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace files of the same name in the folder")
+    ] = False,
 ) -> None:
     """Write a case's documents to a folder: each PDF, its signature and its JSON.
 
     The signature sits beside the PDF as .p7s; the bytes come from the document store."""
+    from sqlalchemy.exc import SQLAlchemyError
     from sqlmodel import Session, select
 
     from activities.db import connect
-    from documents.store import DocumentStore
+    from documents.store import Corrupted, DocumentStore, private_dir, write_atomic
     from models.tables import DocumentRow
 
+    def fail(code: int, message: str) -> NoReturn:
+        typer.echo(f"error: {message}", err=True)
+        raise typer.Exit(code)
+
+    # Everything is checked and read before the first file is written, so a refusal
+    # leaves the folder as it was.
+    if out.exists() and not out.is_dir():
+        fail(BAD_INPUT, f"--out: {out} is a file, not a folder")
+    if out.is_dir() and not os.access(out, os.W_OK | os.X_OK):
+        fail(BAD_INPUT, f"--out: the folder {out} is not writable")
     cfg = settings.load()
-    with Session(connect(cfg.db_url)) as db:
-        rows = db.exec(select(DocumentRow).where(DocumentRow.application_id == app_id)).all()
+    try:
+        with Session(connect(cfg.db_url)) as db:
+            rows = db.exec(select(DocumentRow).where(DocumentRow.application_id == app_id)).all()
+    except (OSError, SQLAlchemyError) as e:
+        fail(UNAVAILABLE, f"cannot read the read model {cfg.db_url}: {e}")
     if not rows:
-        typer.echo(f"APP: no documents for application {app_id!r} in {cfg.db_url}", err=True)
-        raise typer.Exit(BAD_INPUT)
+        fail(BAD_INPUT, f"APP: no documents for application {app_id!r} in {cfg.db_url}")
     store = DocumentStore(cfg.docs_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    for row in rows:
-        files = {
-            f"{row.kind}.pdf": row.sha256,
-            f"{row.kind}.pdf.p7s": row.signature_sha256,
-            f"{row.kind}.json": row.json_sha256,
-        }
-        for name, sha in files.items():
-            if sha:
-                (out / name).write_bytes(store.get(sha))
-                typer.echo(str(out / name))
+    files: dict[Path, bytes] = {}
+    try:
+        for row in rows:
+            for name, sha in (
+                (f"{row.kind}.pdf", row.sha256),
+                (f"{row.kind}.pdf.p7s", row.signature_sha256),
+                (f"{row.kind}.json", row.json_sha256),
+            ):
+                if sha:
+                    files[out / name] = store.get(sha)
+    except (OSError, Corrupted) as e:
+        fail(UNAVAILABLE, f"the document store {cfg.docs_dir} cannot give them: {e}")
+    there = [str(path) for path in files if path.exists() or path.is_symlink()]
+    if there and not force:
+        fail(BAD_INPUT, f"--out: already there (--force replaces them): {', '.join(there)}")
+    try:
+        private_dir(out)
+        for path, data in files.items():
+            write_atomic(path, data)
+            typer.echo(str(path))
+    except OSError as e:
+        where = f" ({e.filename})" if e.filename else ""
+        fail(BAD_INPUT, f"--out: cannot write to {out}: {e.strerror or e}{where}")
 
 
 def register(app: typer.Typer) -> None:

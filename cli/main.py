@@ -8,11 +8,20 @@ import sys
 
 import typer
 
-from cli import calendar_cmd, cases, check_cmd, documents_cmd, rules_cmd, sample_cmd
+from cli import calendar_cmd, cases, check_cmd, documents_cmd, keys_cmd, rules_cmd, sample_cmd
+
+EXIT_STATUS = (
+    "Exit status: 0 done (check: valid); 1 refused (the case did not accept the action, the "
+    "application was already submitted, a signature does not verify, the documents cannot "
+    "be given); 2 bad usage or input (an invalid or unreadable application, an unknown "
+    "case); 3 the Temporal server, or the worker behind a case, cannot be reached; 4 the "
+    "case cannot be read with the keys at hand."
+)
 
 app = typer.Typer(
     name="shaqyru",
     help="Conscription deferral and exemption: applications, decisions, documents.",
+    epilog=EXIT_STATUS,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -24,7 +33,7 @@ def _root() -> None:
     """Conscription deferral and exemption: applications, decisions, documents."""
 
 
-for module in (check_cmd, rules_cmd, calendar_cmd, sample_cmd, cases, documents_cmd):
+for module in (check_cmd, rules_cmd, calendar_cmd, sample_cmd, cases, documents_cmd, keys_cmd):
     module.register(app)
 
 

@@ -18,6 +18,7 @@ from rich.text import Text
 
 from models.case import CaseStatus, Deadline, Step
 from rules import calendar, regulation
+from rules.check import hidden
 from rules.timezone import ALMATY
 from workflows.checks import STEP_NAMES
 
@@ -55,6 +56,11 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "{actor}: идентификатор сотрудника состоит только из строчных латинских букв, "
         "цифр и знаков «.», «_», «-»",
         "{actor}: a caseworker id has only lowercase Latin letters, digits, '.', '_', '-'",
+    ),
+    "no_keys": (
+        "Істің дербес деректерін оқу мүмкін емес: {error}",
+        "Не удаётся прочитать персональные данные дела: {error}",
+        "Cannot read the case's personal data: {error}",
     ),
     "bad_app": (
         "{app}: өтініштің идентификаторы дұрыс емес",
@@ -160,6 +166,44 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Список может отставать на несколько секунд.",
         "The list may lag a few seconds behind.",
     ),
+    # --- a run that stopped or is stuck ---------------------------------------------
+    "run_terminated": ("тоқтатылды", "прекращено", "terminated"),
+    "run_failed": ("қатемен аяқталды", "завершилось с ошибкой", "failed"),
+    "run_timed_out": ("орындалу уақыты бітті", "истекло время выполнения", "timed out"),
+    "run_canceled": ("болдырылмады", "отменено", "cancelled"),
+    "run_continued_as_new": (
+        "жаңа орындалумен жалғасты",
+        "продолжено новым выполнением",
+        "continued as a new run",
+    ),
+    "run_stopped": (
+        "ІС ЖАБЫЛДЫ: {state}, {at}",
+        "ДЕЛО ЗАКРЫТО: {state}, {at}",
+        "CASE CLOSED: {state}, {at}",
+    ),
+    "run_by": ("Кім", "Кем", "By"),
+    "run_reason": ("Себебі", "Причина", "Reason"),
+    "run_last_state": (
+        "Іс ешкімді күтпейді; төменде оның тоқтаған сәттегі күйі.",
+        "Дело никого не ждёт; ниже его состояние на момент остановки.",
+        "The case waits for nobody; below is its state when it stopped.",
+    ),
+    "run_no_state": (
+        "Істің соңғы күйін оқу мүмкін болмады: {error}",
+        "Последнее состояние дела прочитать не удалось: {error}",
+        "The case's last state could not be read: {error}",
+    ),
+    "jammed": (
+        "тұрып қалды (жұмыс процесінің тапсырмасы қайта-қайта қатемен аяқталады, {attempt}-әрекет)",
+        "застряло (задача процесса раз за разом падает, попытка {attempt})",
+        "jammed (workflow task failing, attempt {attempt})",
+    ),
+    "jam_check_limited": (
+        "Тұрып қалу тек мерзімі ең ерте {n} істе тексерілді.",
+        "Застревание проверено только у {n} дел с самым ранним сроком.",
+        "Checked for a failing workflow task: only the {n} cases due first.",
+    ),
+    "not_finished": ("аяқталмады", "не завершён", "not finished"),
     # --- column and field labels ---------------------------------------------------
     "col_app": ("Өтініш", "Заявление", "Application"),
     "col_number": ("Тіркеу №", "Рег. №", "Reg. no."),
@@ -338,7 +382,12 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     ),
     "h_escalation": ("ЕСКЕРТУ: {what}", "ЭСКАЛАЦИЯ: {what}", "ESCALATION: {what}"),
     "h_closed": ("іс жабылды", "дело закрыто", "case closed"),
-    "h_failed": ("іс қатемен тоқтады", "дело остановлено с ошибкой", "case stopped with an error"),
+    "h_stopped": ("іс жабылды ({state})", "дело закрыто ({state})", "case closed ({state})"),
+    "h_stopped_reason": (
+        "іс жабылды ({state}): {reason}",
+        "дело закрыто ({state}): {reason}",
+        "case closed ({state}): {reason}",
+    ),
     "h_against": ("мерзімі {due}: {state}", "срок {due}: {state}", "due {due}: {state}"),
     "a_forward": ("жолдау", "направление", "forward"),
     "a_member_decision": ("мүшенің шешімі", "решение члена комиссии", "member's decision"),
@@ -359,13 +408,16 @@ def step_name(step: str, lang: str) -> str:
 
 
 def service_name(service: str, lang: str) -> str:
-    return regulation.service_rules(service).name.get(lang)  # type: ignore[arg-type]
+    try:
+        return regulation.service_rules(service).name.get(lang)  # type: ignore[arg-type]
+    except (KeyError, ValueError):  # a case that could not read its input says "?"
+        return service
 
 
 def ground_name(service: str, ground: int, lang: str) -> str:
     try:
         return regulation.ground(service, ground).name.get(lang)  # type: ignore[arg-type]
-    except KeyError:
+    except (KeyError, ValueError):
         return str(ground)
 
 
@@ -418,7 +470,9 @@ def refusal_text(details: dict | None, fallback: str, lang: str) -> str:
 
 def console() -> Console:
     # Wide enough that a piped table stays one line a row; a terminal uses its own width.
-    return Console(highlight=False, soft_wrap=False, width=None if _is_tty() else 160)
+    # No markup: people's texts (reasons, details) are printed as typed, and a "[/]" in
+    # one would otherwise stop the command with a MarkupError.
+    return Console(highlight=False, markup=False, soft_wrap=False, width=None if _is_tty() else 160)
 
 
 def _is_tty() -> bool:
@@ -427,12 +481,79 @@ def _is_tty() -> bool:
     return sys.stdout.isatty()
 
 
+REASON_CHARS = 200
+"""How much of an operator's termination reason or a failure message is printed."""
+
+
+def outside_text(text: str | None, limit: int = REASON_CHARS) -> str | None:
+    """Text typed by an operator or raised by code, made safe for a terminal: one line,
+    no control or invisible characters (an ESC could rewrite the screen), bounded."""
+    if not text:
+        return None
+    flat = "".join(" " if c.isspace() else c for c in text if c.isspace() or not hidden(c))
+    flat = " ".join(flat.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+@dataclass(frozen=True)
+class Execution:
+    """What the server knows of a case's run and the case cannot say of itself: that it
+    was stopped from outside (and by whom, why), or that its workflow task keeps failing."""
+
+    state: str = "running"
+    """running, completed, terminated, failed, timed_out, canceled or continued_as_new"""
+    closed_at: datetime | None = None
+    by: str | None = None
+    reason: str | None = None
+    task_attempt: int = 0
+
+    @property
+    def stopped(self) -> bool:
+        return self.state not in ("running", "completed")
+
+    @property
+    def jammed(self) -> bool:
+        # Attempt 1 is a task in the ordinary course; a second means the first failed.
+        return self.state == "running" and self.task_attempt > 1
+
+    def as_json(self) -> dict:
+        return {
+            "state": self.state,
+            "closed_at": self.closed_at.isoformat() if self.closed_at else None,
+            "by": self.by,
+            "reason": self.reason,
+            "workflow_task_attempt": self.task_attempt or None,
+            "jammed": self.jammed,
+        }
+
+
+def render_run(run: Execution, lang: str, out: Console) -> None:
+    """The banner over a stopped or jammed case; nothing for an ordinary one."""
+    if run.stopped:
+        state = t(f"run_{run.state}", lang)
+        out.print(t("run_stopped", lang, state=state, at=when(run.closed_at)), style="bold red")
+        if run.by:
+            out.print(f"{t('run_by', lang)}: {run.by}")
+        if run.reason:
+            out.print(f"{t('run_reason', lang)}: {run.reason}")
+    elif run.jammed:
+        out.print(t("jammed", lang, attempt=run.task_attempt), style="bold red")
+
+
 # ---- show --------------------------------------------------------------------------
 
 
-def status_json(s: CaseStatus, now: datetime) -> dict:
+def status_json(s: CaseStatus | None, now: datetime, run: Execution | None = None) -> dict:
+    run = run or Execution()
+    if s is None:
+        return {"run": run.as_json()}
     data = s.model_dump(mode="json")
     data["overdue"] = s.overdue
+    data["run"] = run.as_json()
+    if run.stopped:
+        # Its last state, not a live one: nobody is waited for and no time runs out.
+        data["waiting_for"] = []
+        return data
     for d, out in zip(s.deadlines, data["deadlines"], strict=True):
         if d.finished_at is None:
             out["working_time_left_seconds"] = int(working_left(d.due_at, now).total_seconds())
@@ -443,10 +564,17 @@ def status_json(s: CaseStatus, now: datetime) -> dict:
     return data
 
 
-def render_status(s: CaseStatus, now: datetime, lang: str, out: Console) -> None:
+def render_status(
+    s: CaseStatus, now: datetime, lang: str, out: Console, run: Execution | None = None
+) -> None:
     L = lambda key, **kw: t(key, lang, **kw)  # noqa: E731
+    run = run or Execution()
+    live = not run.stopped
     title = Text(f"{s.application_id} — {service_name(s.service, lang)}", style="bold")
     out.print(title)
+    render_run(run, lang, out)
+    if not live:
+        out.print(L("run_last_state"), style="dim")
     fields: list[tuple[str, str]] = [
         (L("col_ground"), f"{s.ground}. {ground_name(s.service, s.ground, lang)}"),
         (L("col_district"), _district_name(s, lang)),
@@ -459,14 +587,17 @@ def render_status(s: CaseStatus, now: datetime, lang: str, out: Console) -> None
         term = when(s.term_due_at)
         if s.term_breached:
             term += f" — {L('term_breached')}"
-        elif s.step != Step.done:
+        elif s.step != Step.done and live:
             term += f" ({L('open_left', left=span(working_left(s.term_due_at, now), lang))})"
         fields.append((L("term"), term))
     step = step_name(s.step, lang)
-    if s.overdue:
+    if not live:
+        step += f" — {L(f'run_{run.state}')}"
+    elif s.overdue:
         step += f" — {L('overdue')}"
     fields.append((L("current_step"), step))
-    fields.append((L("waiting_for"), ", ".join(s.waiting_for) or L("nobody")))
+    waiting = ", ".join(s.waiting_for) if live else ""
+    fields.append((L("waiting_for"), waiting or L("nobody")))
     if s.registration:
         fields.append((L("chairman"), s.registration.commission.chairman.id))
     if s.forwarded_to:
@@ -483,8 +614,11 @@ def render_status(s: CaseStatus, now: datetime, lang: str, out: Console) -> None
         for col in ("col_step", "col_started", "col_due", "col_finished", "col_state"):
             table.add_column(L(col))
         for d in s.deadlines:
-            state = deadline_state(d, now, lang)
-            style = "red" if d.overdue or (d.finished_at or now) > d.due_at else None
+            if live or d.finished_at is not None:
+                state = deadline_state(d, now, lang)
+                style = "red" if d.overdue or (d.finished_at or now) > d.due_at else None
+            else:
+                state, style = L("not_finished"), None
             table.add_row(
                 step_name(d.step, lang),
                 when(d.started_at),
@@ -584,7 +718,13 @@ class CaseRow:
     overdue: bool
     waiting_for: list[str]
     registration_number: str | None = None
+    task_attempt: int = 0
+    """Attempt of the pending workflow task, when the case was described (overdue only)."""
     extra: dict = field(default_factory=dict)
+
+    @property
+    def jammed(self) -> bool:
+        return self.task_attempt > 1
 
     def late(self, now: datetime) -> bool:
         return self.overdue or (self.deadline is not None and self.deadline < now)
@@ -602,6 +742,8 @@ class CaseRow:
             "working_time_left_seconds": int(left.total_seconds()) if left is not None else None,
             "overdue": self.late(now),
             "waiting_for": self.waiting_for,
+            "jammed": self.jammed,
+            "workflow_task_attempt": self.task_attempt or None,
         }
 
 
@@ -620,7 +762,9 @@ def render_cases(rows: list[CaseRow], now: datetime, lang: str, title: str, out:
         table.add_column(t(col, lang))
     for r in rows:
         late = r.late(now)
-        if r.deadline is None:
+        if r.jammed:
+            left = t("jammed", lang, attempt=r.task_attempt)
+        elif r.deadline is None:
             left = ""
         else:
             amount = working_left(r.deadline, now)
@@ -632,7 +776,7 @@ def render_cases(rows: list[CaseRow], now: datetime, lang: str, title: str, out:
             str(r.ground or ""),
             step_name(r.step, lang),
             when(r.deadline),
-            Text(left, style="bold red" if late else ""),
+            Text(left, style="bold red" if late or r.jammed else ""),
             ", ".join(r.waiting_for),
         )
     out.print(table)

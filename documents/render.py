@@ -17,9 +17,9 @@ so a retried activity writes the same bytes.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
-import tempfile
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from enum import Enum
@@ -31,7 +31,9 @@ from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
 from pydantic import BaseModel
 
+import settings
 from documents import texts
+from documents.store import private_dir, write_atomic
 from documents.texts import Lang, Page
 from models.application import Application, Service, SignedWith
 from models.result import Result, ResultKind
@@ -44,7 +46,7 @@ FAMILY = "DejaVu"
 QR_PREFIX = "SHAQYRU"
 
 # Loading a whole DejaVu Sans face costs ~50 ms, more than a document's budget, so the
-# faces are cut down once (cached in the temp folder) to what the forms use: Latin with
+# faces are cut down once (cached in `font_cache_dir()`) to what the forms use: Latin with
 # the Kazakh Latin letters, Cyrillic with the Kazakh letters, punctuation, № and ₸. Text
 # with any other letter is rendered with the full faces instead.
 _SUBSET_RANGES = (
@@ -65,6 +67,12 @@ def font_dir() -> Path:
     return Path(os.environ.get("SHAQYRU_FONT_DIR") or DEFAULT_FONT_DIR)
 
 
+def font_cache_dir() -> Path:
+    """Where the cut-down faces are kept: in the data folder, which is private to the
+    service, not in the shared temp folder where anyone could swap a face."""
+    return settings.load().data_dir / "fonts"
+
+
 def _full_fonts() -> dict[str, Path]:
     paths = {style: font_dir() / name for style, name in FONT_FILES.items()}
     missing = [str(p) for p in paths.values() if not p.is_file()]
@@ -82,14 +90,17 @@ def _in_subset(text: str) -> bool:
 
 
 @cache
-def _subset_font(source: Path) -> Path:
+def _subset_font(source: Path, folder: Path) -> Path:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
     digest = hashlib.sha256(source.read_bytes() + repr(_SUBSET_RANGES).encode()).hexdigest()
-    target = Path(tempfile.gettempdir()) / "shaqyru-fonts" / f"{digest[:24]}.ttf"
-    if target.is_file():
-        return target
+    target = folder / f"{digest[:24]}.ttf"
+    try:
+        if target.is_file():
+            return target
+    except OSError:
+        return source
     font = TTFont(str(source), recalcTimestamp=False)
     options = subset.Options()
     options.layout_features = []
@@ -100,23 +111,21 @@ def _subset_font(source: Path) -> Path:
     cutter = subset.Subsetter(options)
     cutter.populate(unicodes=[c for lo, hi in _SUBSET_RANGES for c in range(lo, hi + 1)])
     cutter.subset(font)
+    cut = io.BytesIO()
+    font.save(cut)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
         # Several workers may cut at once; each writes its own file and renames it in place.
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as out:
-            font.save(out)
-        os.chmod(tmp, 0o644)  # mkstemp's 0600 would lock out workers running as others
-        os.replace(tmp, target)
+        write_atomic(private_dir(folder) / target.name, cut.getvalue())
     except OSError:
-        return source  # an unwritable temp folder costs speed, not the document
+        return source  # an unwritable data folder costs speed, not the document
     return target
 
 
 def _fonts_for(strings: Iterable[str]) -> dict[str, Path]:
     full = _full_fonts()
     if all(_in_subset(s) for s in strings):
-        return {style: _subset_font(path) for style, path in full.items()}
+        cache_dir = font_cache_dir()
+        return {style: _subset_font(path, cache_dir) for style, path in full.items()}
     return full
 
 

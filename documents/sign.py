@@ -30,6 +30,7 @@ from cryptography.hazmat.primitives.serialization import pkcs7
 from cryptography.x509.oid import NameOID
 
 import settings as settings_module
+from documents.store import private_dir
 
 DEV_COMMON_NAME = "Shaqyru DEVELOPMENT signing key - not valid for legal use"
 DEV_ORGANIZATION = "Shaqyru development - NOT A LEGAL SIGNATURE"
@@ -65,10 +66,55 @@ class Verified:
 def load_identity(
     key_path: str | Path, cert_path: str | Path, password: bytes | None = None
 ) -> tuple[SigningKey, x509.Certificate]:
-    key = serialization.load_pem_private_key(Path(key_path).read_bytes(), password=password)
+    """The provider's key and certificate.
+
+    The key is a PEM private key, plain or encrypted (PKCS #8 or traditional), or a
+    PKCS #12 file holding key and certificate; then `cert_path` may name the same file,
+    and when it names another, that file's certificate must be the one in the PKCS #12
+    (it is what `shaqyru verify` checks against). The password of an encrypted key is
+    `password`, else SHAQYRU_SIGNING_KEY_PASSWORD_FILE or SHAQYRU_SIGNING_KEY_PASSWORD:
+    the worker runs without a terminal to ask at. Errors never carry the password."""
+    # Imported here: documents.identity imports this module for sign_pdf.
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    from documents.identity import ENV_SIGNING_PASSWORD, ENV_SIGNING_PASSWORD_FILE, read_password
+
+    def secret() -> bytes | None:
+        if password is not None:
+            return password
+        return read_password(ENV_SIGNING_PASSWORD, ENV_SIGNING_PASSWORD_FILE, prompt=None)
+
+    raw = Path(key_path).read_bytes()
+    if raw.lstrip().startswith(b"-----BEGIN"):
+        # PKCS #8 says so in its label, the traditional format in a header line.
+        encrypted = b"BEGIN ENCRYPTED PRIVATE KEY" in raw or b"Proc-Type: 4,ENCRYPTED" in raw
+        given = secret() if encrypted else None
+        if encrypted and given is None:
+            raise ValueError(
+                f"{key_path} is encrypted: "
+                f"set {ENV_SIGNING_PASSWORD_FILE} or {ENV_SIGNING_PASSWORD}"
+            )
+        try:
+            key = serialization.load_pem_private_key(raw, password=given)
+        except ValueError:
+            raise ValueError(f"{key_path}: wrong password, or not a private key") from None
+        cert = x509.load_pem_x509_certificate(Path(cert_path).read_bytes())
+    else:
+        try:
+            key, cert, _ = pkcs12.load_key_and_certificates(raw, secret())
+        except ValueError:
+            raise ValueError(
+                f"{key_path}: wrong or missing password ({ENV_SIGNING_PASSWORD_FILE}, "
+                f"{ENV_SIGNING_PASSWORD}), or not a PKCS #12 file"
+            ) from None
+        if key is None or cert is None:
+            raise ValueError(f"{key_path}: the PKCS #12 file lacks a key or its certificate")
+        if Path(cert_path).resolve() != Path(key_path).resolve():
+            named = x509.load_pem_x509_certificate(Path(cert_path).read_bytes())
+            if named != cert:
+                raise ValueError(f"{cert_path} is not the certificate in {key_path}")
     if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
         raise ValueError(f"{key_path}: CMS signing needs an RSA or EC key")
-    cert = x509.load_pem_x509_certificate(Path(cert_path).read_bytes())
     if cert.public_key().public_numbers() != key.public_key().public_numbers():
         raise ValueError(f"{cert_path} does not belong to the key {key_path}")
     return key, cert
@@ -124,6 +170,8 @@ def _make_dev_identity(folder: Path) -> None:
             serialization.NoEncryption(),
         )
     )
+    # Public, but everything in the data folder is the service's alone.
+    (folder / CERT_FILE).touch(mode=0o600)
     (folder / CERT_FILE).write_bytes(cert.public_bytes(serialization.Encoding.PEM))
 
 
@@ -135,7 +183,8 @@ def ensure_dev_identity(data_dir: str | Path) -> tuple[Path, Path]:
     certificate."""
     target = Path(data_dir) / DEV_FOLDER
     if not (target / CERT_FILE).is_file():
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(target.parent)
+        # mkdtemp makes the folder 0700, and the rename keeps that mode.
         scratch = Path(tempfile.mkdtemp(prefix=".dev-signing-", dir=target.parent))
         try:
             _make_dev_identity(scratch)

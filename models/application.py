@@ -6,6 +6,12 @@ from enum import StrEnum
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+MAX_DOCUMENTS = 50
+"""Attachments an application may list. The regulation asks for at most a handful per
+ground; the bound keeps a case's input far below Temporal's payload limit. Enforced by
+`rules.check` (code `documents.too_many`), not by this model: the model also decodes
+the input of cases already open, and a stricter decoder would jam them on replay."""
+
 
 class Service(StrEnum):
     deferral = "deferral"
@@ -45,7 +51,8 @@ class AttachedDocument(BaseModel):
     kind: str = Field(min_length=1, description="Document kind code, see `shaqyru rules`")
     file_name: str = Field(min_length=1, max_length=255)
     media_type: str = Field(pattern=r"^[\w.+-]+/[\w.+-]+$")
-    size: int = Field(gt=0, le=50 * 1024 * 1024)
+    # Strict: "2048" or 2048.0 is a portal bug to report, not a number to guess at.
+    size: int = Field(strict=True, gt=0, le=50 * 1024 * 1024)
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     ref: str = Field(min_length=1, max_length=1000, description="Where the portal keeps the bytes")
 
@@ -58,11 +65,13 @@ class Application(BaseModel):
         description="The portal's own id of the application; opaque",
     )
     service: Service
-    ground: int = Field(ge=1, description="Number of the ground in the service's list")
+    ground: int = Field(strict=True, ge=1, description="Number of the ground in the service's list")
     applicant: Applicant
     submitted_at: AwareDatetime
     signed_with: SignedWith
-    documents: list[AttachedDocument] = Field(default_factory=list)
+    documents: list[AttachedDocument] = Field(
+        default_factory=list, json_schema_extra={"maxItems": MAX_DOCUMENTS}
+    )
     reason: str = Field(min_length=1, max_length=4000, description="In the applicant's words")
 
 

@@ -88,6 +88,7 @@ class Escalation(BaseModel):
     step: Step
     kind: str = Field(description="overdue | auto_forward | no_answer | reminder | term_breach")
     note: str
+    count: int = Field(default=1, description="How many times in a row; `at` is the latest")
 
 
 class Delivery(BaseModel):
@@ -122,7 +123,10 @@ class CaseStatus(BaseModel):
     result: Result | None = None
     documents: list[DocumentRef] = Field(default_factory=list)
     deliveries: list[Delivery] = Field(default_factory=list)
-    rejections: list[Rejection] = Field(default_factory=list)
+    rejections: list[Rejection] = Field(
+        default_factory=list, description="The last refused signals (see rejected_count)"
+    )
+    rejected_count: int = Field(default=0, description="Every refused signal, counted")
     escalations: list[Escalation] = Field(default_factory=list)
     waiting_for: list[str] = Field(default_factory=list, description="Caseworker ids to act now")
 

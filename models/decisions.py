@@ -1,4 +1,7 @@
-"""What the chairman and the members send to a case (SPEC 4, refusal grounds SPEC 5)."""
+"""What the chairman and the members send to a case (SPEC 4, refusal grounds SPEC 5).
+
+Every field is bounded: these commands come from outside the worker and are kept in the
+case's state and history, so none may make either grow without limit."""
 
 from __future__ import annotations
 
@@ -8,13 +11,22 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from models.roster import MAX_MEMBERS
+from models.text import CASEWORKER_ID, Paragraph
+
+MAX_REASONS = 10
+REASON_LENGTH = 1000
+DETAILS_LENGTH = 1000
+
 
 class Forward(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    actor: str = Field(description="Caseworker id of the sender")
-    members: list[str] | None = Field(
-        default=None, description="Members to review; all of the commission when omitted"
+    actor: CASEWORKER_ID = Field(description="Caseworker id of the sender")
+    members: list[CASEWORKER_ID] | None = Field(
+        default=None,
+        max_length=MAX_MEMBERS,
+        description="Members to review; all of the commission when omitted",
     )
 
 
@@ -26,10 +38,10 @@ class MemberVerdict(StrEnum):
 class MemberDecision(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    actor: str
+    actor: CASEWORKER_ID
     verdict: MemberVerdict
     refusal_ground: Literal[1, 2] | None = None
-    details: str | None = None
+    details: Paragraph(DETAILS_LENGTH, blank_ok=True) | None = None  # type: ignore[valid-type]
 
 
 class ChairmanVerdict(StrEnum):
@@ -40,8 +52,10 @@ class ChairmanVerdict(StrEnum):
 class ChairmanDecision(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    actor: str
+    actor: CASEWORKER_ID
     verdict: ChairmanVerdict
     until: date | None = Field(default=None, description="End of a deferral")
-    reasons: list[str] = Field(default_factory=list, description="Numbered reasons of a refusal")
+    reasons: list[Paragraph(REASON_LENGTH, blank_ok=True)] = Field(  # type: ignore[valid-type]
+        default_factory=list, max_length=MAX_REASONS, description="Numbered reasons of a refusal"
+    )
     refusal_ground: Literal[1, 2] | None = None

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field, model_validator
 
+MAX_MEMBERS = 31
+"""More than any district commission seats; keeps a case's roster snapshot bounded."""
+
 
 class Person(BaseModel):
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", description="Caseworker id")
-    name: str = Field(description="Full name as printed on documents")
+    id: str = Field(max_length=64, pattern=r"^[a-z0-9][a-z0-9._-]*$", description="Caseworker id")
+    name: str = Field(max_length=200, description="Full name as printed on documents")
 
 
 class District(BaseModel):
@@ -19,7 +22,7 @@ class District(BaseModel):
     military_body_kk: str = Field(description="Local military administration body")
     military_body_ru: str
     chairman: Person
-    members: list[Person]
+    members: list[Person] = Field(max_length=MAX_MEMBERS)
 
     @model_validator(mode="after")
     def _odd_commission(self) -> District:

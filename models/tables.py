@@ -1,7 +1,11 @@
 """The read model: what back offices and reports query without touching Temporal.
 
 Every row is written by an idempotent activity; each table's key is what makes a
-repeated write land on the same row."""
+repeated write land on the same row.
+
+No personal data in clear columns: what holds names, addresses or free text (a result, a
+delivery's payload, a caseworker's reasons) is a `SealedJSON` column, encrypted with the
+payload codec's key ring; keys, kinds, steps and times stay clear for reports."""
 
 from __future__ import annotations
 
@@ -9,6 +13,10 @@ from datetime import datetime
 
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+# The one import of ours in models/: a leaf package (cryptography and the key ring only),
+# so that every writer of these tables encrypts without having to remember to.
+from codec.columns import SealedJSON
 
 
 class ApplicationRow(SQLModel, table=True):
@@ -50,7 +58,8 @@ class DecisionRow(SQLModel, table=True):
     step: str
     actor: str | None
     accepted: bool
-    data: dict = Field(sa_column=Column(JSON, nullable=False))
+    # Details and reasons are the caseworker's own words and may name the applicant.
+    data: dict = Field(sa_column=Column(SealedJSON, nullable=False))
 
 
 class EscalationRow(SQLModel, table=True):
@@ -71,7 +80,8 @@ class ResultRow(SQLModel, table=True):
     kind: str
     registration_number: str
     issued_at: datetime
-    data: dict = Field(sa_column=Column(JSON, nullable=False))
+    # The result names the applicant and gives his address.
+    data: dict = Field(sa_column=Column(SealedJSON, nullable=False))
 
 
 class DocumentRow(SQLModel, table=True):
@@ -96,7 +106,8 @@ class OutboxDelivery(SQLModel, table=True):
     addressee: str = Field(primary_key=True)
     idempotency_key: str = Field(unique=True)
     document_sha256: str | None
-    payload: dict = Field(sa_column=Column(JSON, nullable=False))
+    # What is sent: the result, with the applicant's name and address.
+    payload: dict = Field(sa_column=Column(SealedJSON, nullable=False))
     created_at: datetime
     attempts: int = 0
     delivered_at: datetime | None = None

@@ -5,19 +5,25 @@ be able to fix an application in one round, not one error per attempt. Structura
 (pydantic) errors become problems too, and the rule checks still run on whatever
 parts of the application could be read.
 
+Before any parsing the raw text is bounded (size, nesting), so that no input can make
+the checker itself fail; a UTF-8 byte order mark, which some editors write, is dropped.
+
 Not for workflow code: it converts times with zoneinfo and may read the roster file.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import date
+import re
+import sys
+import unicodedata
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
-from models.application import Applicant, Application, AttachedDocument, Service
+from models.application import MAX_DOCUMENTS, Applicant, Application, AttachedDocument, Service
 from models.roster import Roster
 from rules import regulation
 from rules.eligibility import AgeRange, age_on, age_rule, allowed_ages
@@ -25,6 +31,13 @@ from rules.iin import Sex, check_iin
 from rules.regulation import ACCEPTANCE_PERIODS, Lang, in_acceptance_period
 from rules.roster import load_roster
 from rules.timezone import ALMATY
+
+MAX_APPLICATION_BYTES = 256 * 1024
+"""An application is a few kilobytes; anything near this is not one."""
+MAX_JSON_DEPTH = 8
+"""The application nests three levels deep (object, documents, document)."""
+FUTURE_TOLERANCE = timedelta(minutes=5)
+"""How far `submitted_at` may be ahead of the receiving clock: clocks drift a little."""
 
 
 class Problem(BaseModel):
@@ -117,6 +130,31 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
         "the time zone offset is missing (e.g. +05:00)",
     ),
     "schema.invalid": ("мән жарамсыз", "недопустимое значение", "invalid value"),
+    "application.too_large": (
+        "файлдың көлемі {limit} КБ-тан асады; өтініш бірнеше КБ болады",
+        "размер файла больше {limit} КБ; заявление занимает несколько КБ",
+        "the file is larger than {limit} KiB; an application is a few KiB",
+    ),
+    "schema.depth": (
+        "JSON {limit} деңгейден тереңірек салынған",
+        "вложенность JSON глубже {limit} уровней",
+        "JSON is nested deeper than {limit} levels",
+    ),
+    "text.control": (
+        "көрінбейтін немесе басқарушы таңбалар бар ({chars}); оларды алып тастаңыз",
+        "содержит невидимые или управляющие символы ({chars}); удалите их",
+        "contains invisible or control characters ({chars}); remove them",
+    ),
+    "text.no_letter": (
+        "кемінде бір әріп болуы тиіс",
+        "должно содержать хотя бы одну букву",
+        "must contain at least one letter",
+    ),
+    "text.blank": (
+        "бос: бірде-бір көрінетін таңба жоқ",
+        "пусто: нет ни одного видимого символа",
+        "is blank: it has no visible character",
+    ),
     "iin.format": (
         "ЖСН 12 цифрдан тұруы тиіс",
         "ИИН должен состоять из 12 цифр",
@@ -169,6 +207,18 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
         "«{code}» құжат түрі белгісіз (тізімі: shaqyru rules)",
         "неизвестный вид документа «{code}» (список: shaqyru rules)",
         "unknown document kind '{code}' (see shaqyru rules)",
+    ),
+    "documents.too_many": (
+        "{n} құжат қоса берілген; ең көбі {limit} болуы мүмкін",
+        "приложено документов: {n}; допускается не более {limit}",
+        "{n} documents attached; at most {limit} are allowed",
+    ),
+    "submitted_at.future": (
+        "берілген уақыты ({at}) өтінішті алған уақыттан ({now}) кейін; болашақ уақыт көрсетілмейді",
+        "время подачи ({at}) позже времени получения заявления ({now}); оно не может "
+        "быть в будущем",
+        "submitted at {at}, later than the application was received ({now}); it cannot "
+        "be in the future",
     ),
     "period.closed": (
         "өтініш {date} күні (Алматы уақытымен) берілген; өтініштер тек {periods} "
@@ -240,6 +290,8 @@ def _problem(field: str, rule: str, extra: str = "", en_extra: str = "", **value
 def _from_pydantic(err: Any) -> Problem:
     field = ".".join(str(p) for p in err["loc"])
     kind = err["type"]
+    if kind == "string_unicode":  # a lone surrogate, which a JSON escape can make
+        return _problem(field, "text.control", chars="U+D800-U+DFFF")
     rule = _SCHEMA_RULES.get(kind)
     if rule is None:
         is_type = kind.endswith(("_type", "_parsing")) or kind.startswith("int_from")
@@ -290,7 +342,50 @@ def _range_text(r: AgeRange) -> Any:
     return text
 
 
-def _rule_checks(data: dict[str, Any], roster: Roster | None) -> list[Problem]:
+# Characters nobody can see or that steer a terminal or the direction of text: controls
+# (NUL, ESC, BEL...), format characters (zero-width spaces, bidi overrides, BOM), private
+# and unassigned code points, lone surrogates (a JSON escape can make them; UTF-8 cannot
+# carry them), line separators; and the fillers that are letters to Unicode but print as
+# nothing. The same codes and categories as models/text.py uses for caseworkers' text.
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp"})
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
+_LINE_BREAKS = frozenset("\n\t")
+"""Kept in a reason, text in the applicant's words that may run over lines."""
+_SHOWN_HIDDEN = 5
+
+
+def hidden(c: str) -> bool:
+    """A character a reader cannot see, or one that acts on the terminal or the text."""
+    return unicodedata.category(c) in _HIDDEN_CATEGORIES or c in _BLANK_LETTERS
+
+
+def _text_problems(
+    field: str, value: str | None, needs_letter: bool = False, multiline: bool = False
+) -> list[Problem]:
+    """Text that reaches documents and terminals: nothing hidden, something to read; a
+    name needs a letter."""
+    if not value:  # absent, or invalid and reported by pydantic
+        return []
+    problems: list[Problem] = []
+    kept = _LINE_BREAKS if multiline else frozenset()
+    found = sorted({c for c in value if hidden(c) and c not in kept})
+    if found:
+        codes = [f"U+{ord(c):04X}" for c in found[:_SHOWN_HIDDEN]]
+        more = ", …" if len(found) > _SHOWN_HIDDEN else ""
+        problems.append(_problem(field, "text.control", chars=", ".join(codes) + more))
+    visible = [c for c in value if not hidden(c) and not c.isspace()]
+    if needs_letter and not any(c.isalpha() for c in visible):
+        problems.append(_problem(field, "text.no_letter"))
+    elif not visible:
+        problems.append(_problem(field, "text.blank"))
+    return problems
+
+
+def _local(at: datetime) -> str:
+    return at.astimezone(ALMATY).strftime("%Y-%m-%d %H:%M")
+
+
+def _rule_checks(data: dict[str, Any], roster: Roster | None, now: datetime) -> list[Problem]:
     problems: list[Problem] = []
     service: Service | None = _part(Application, "service", data)
     number: int | None = _part(Application, "ground", data)
@@ -316,6 +411,20 @@ def _rule_checks(data: dict[str, Any], roster: Roster | None) -> list[Problem]:
             )
 
     local_day: date | None = submitted.astimezone(ALMATY).date() if submitted else None
+
+    if submitted and submitted > now + FUTURE_TOLERANCE:
+        problems.append(
+            _problem("submitted_at", "submitted_at.future", at=_local(submitted), now=_local(now))
+        )
+
+    if isinstance(applicant, dict):
+        for name in ("surname", "name", "patronymic"):
+            value = _part(Applicant, name, applicant)
+            problems += _text_problems(f"applicant.{name}", value, needs_letter=True)
+        address = _part(Applicant, "address", applicant)
+        problems += _text_problems("applicant.address", address)
+    reason = _part(Application, "reason", data)
+    problems += _text_problems("reason", reason, multiline=True)
 
     birth: date | None = None
     if iin is not None:
@@ -343,8 +452,15 @@ def _rule_checks(data: dict[str, Any], roster: Roster | None) -> list[Problem]:
 
     documents = data.get("documents", [])
     if isinstance(documents, list):
+        if len(documents) > MAX_DOCUMENTS:
+            problems.append(
+                _problem("documents", "documents.too_many", n=len(documents), limit=MAX_DOCUMENTS)
+            )
         attached: set[str] = set()
         for i, doc in enumerate(documents):
+            for name in ("file_name", "ref"):
+                value = _part(AttachedDocument, name, doc)
+                problems += _text_problems(f"documents.{i}.{name}", value)
             kind = _part(AttachedDocument, "kind", doc)
             if kind is None:
                 continue
@@ -383,43 +499,89 @@ def _rule_checks(data: dict[str, Any], roster: Roster | None) -> list[Problem]:
     return problems
 
 
+_TOKENS = re.compile(r'\\.|["\[\]{}]', re.DOTALL)
+"""An escape (so that an escaped quote does not end a string), a quote or a bracket."""
+
+
+def _depth(text: str) -> int:
+    """How deep the brackets nest, counted in one pass without recursion: json.loads and
+    pydantic recurse, and a deep enough input would exhaust the interpreter's stack."""
+    depth = deepest = 0
+    in_string = False
+    for token in _TOKENS.finditer(text):
+        t = token.group()
+        if t == '"':
+            in_string = not in_string
+        elif in_string:
+            continue
+        elif t in ("[", "{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif t in ("]", "}"):
+            depth -= 1
+    return deepest
+
+
 def _load(raw: dict | str | bytes) -> tuple[Any, list[Problem]]:
-    if isinstance(raw, str | bytes | bytearray):
-        try:
-            return json.loads(raw), []
-        except ValueError as e:
-            return _ABSENT, [_problem("", "schema.json", extra=f" ({e})")]
-    return raw, []
+    if not isinstance(raw, str | bytes | bytearray):
+        return raw, []
+    size = len(raw.encode("utf-8", "surrogatepass")) if isinstance(raw, str) else len(raw)
+    if size > MAX_APPLICATION_BYTES:
+        return _ABSENT, [_problem("", "application.too_large", limit=MAX_APPLICATION_BYTES // 1024)]
+    try:
+        # detect_encoding is what json.loads uses for bytes; "utf-8-sig" drops a BOM.
+        text = raw if isinstance(raw, str) else bytes(raw).decode(json.detect_encoding(raw))
+        text = text.removeprefix("\ufeff")
+        if _depth(text) > MAX_JSON_DEPTH:
+            return _ABSENT, [_problem("", "schema.depth", limit=MAX_JSON_DEPTH)]
+        return json.loads(text), []
+    except ValueError as e:  # UnicodeDecodeError is one too
+        return _ABSENT, [_problem("", "schema.json", extra=f" ({e})")]
 
 
-def _check(data: Any, roster: Roster | None) -> list[Problem]:
+def read_application(file: str) -> bytes:
+    """The bytes of an application file, or of stdin for "-"; at most one byte over the
+    limit is read, enough for the check to refuse a huge input without holding it.
+    Raises OSError (missing, a directory, unreadable)."""
+    if file == "-":
+        return sys.stdin.buffer.read(MAX_APPLICATION_BYTES + 1)
+    with open(file, "rb") as f:
+        return f.read(MAX_APPLICATION_BYTES + 1)
+
+
+def _check(data: Any, roster: Roster | None, now: datetime) -> list[Problem]:
     problems: list[Problem] = []
     try:
         Application.model_validate(data)
     except ValidationError as e:
         problems += [_from_pydantic(err) for err in e.errors()]
     if isinstance(data, dict):
-        problems += _rule_checks(data, roster)
+        problems += _rule_checks(data, roster, now)
     return problems
 
 
-def check_application(raw: dict | str | bytes, roster: Roster | None = None) -> list[Problem]:
+def check_application(
+    raw: dict | str | bytes, roster: Roster | None = None, now: datetime | None = None
+) -> list[Problem]:
     """Every problem of the application (a dict, or JSON text or bytes); empty when valid.
 
     `roster` defaults to the configured one (`settings.load().roster_path`), read only if
-    the district must be looked up. The clock is never read: age and period are judged
-    on the Asia/Almaty date of `submitted_at`."""
+    the district must be looked up. Age and period are judged on the Asia/Almaty date of
+    `submitted_at`; `now`, the moment the application is received (default: the clock),
+    only bounds `submitted_at` from above."""
     data, problems = _load(raw)
     if data is _ABSENT:
         return problems
-    return _check(data, roster)
+    return _check(data, roster, now or datetime.now(UTC))
 
 
-def parse_application(raw: dict | str | bytes, roster: Roster | None = None) -> Application:
+def parse_application(
+    raw: dict | str | bytes, roster: Roster | None = None, now: datetime | None = None
+) -> Application:
     """The application, checked; raises ApplicationInvalid carrying every problem."""
     data, problems = _load(raw)
     if data is not _ABSENT:
-        problems = _check(data, roster)
+        problems = _check(data, roster, now or datetime.now(UTC))
     if problems:
         raise ApplicationInvalid(problems)
     return Application.model_validate(data)

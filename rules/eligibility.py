@@ -61,3 +61,14 @@ def age_rule(service: Service | str) -> str:
 
 def age_allowed(service: Service | str, ground: int, birth_date: date, local_day: date) -> bool:
     return allowed_ages(service, ground).contains(age_on(birth_date, local_day))
+
+
+def last_day_of_liability(birth_date: date) -> date:
+    """The day before the birthday on which liability ends: no deferral runs past it.
+    Someone born on 29 February has that birthday on 1 March in a common year."""
+    year = birth_date.year + END_OF_LIABILITY_AGE
+    try:
+        birthday = birth_date.replace(year=year)
+    except ValueError:
+        birthday = date(year, 3, 1)
+    return date.fromordinal(birthday.toordinal() - 1)

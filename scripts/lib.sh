@@ -34,3 +34,12 @@ ensure_debian() {
         fi
     fi
 }
+
+private_data() {
+    # $1: the data folder. Cases hold IINs: whatever the servers and the worker create
+    # from now on is for this user alone, the Temporal dev server's SQLite file included.
+    umask 077
+    mkdir -p "$1"
+    # What an older version (or an older umask) left readable is tightened too.
+    chmod -R go-rwx "$1"
+}

@@ -1,5 +1,6 @@
 """A real HTTP addressee for the delivery tests: a personal cabinet or a military body
-that can be made to fail, to lose its answer, or to hang, over loopback.
+that can be made to fail, to lose its answer, to hang, or to answer one byte at a time,
+over loopback.
 
 It keeps documents by Idempotency-Key the way SPEC 4.5's addressees are expected to: a
 repeat with a key it already holds is absorbed and answered with the first reference,
@@ -7,8 +8,12 @@ so a test can count what the addressee really holds, not what was sent."""
 
 from __future__ import annotations
 
+import itertools
 import json
+import select
+import socket
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -28,15 +33,32 @@ class Addressee:
     answers, except that the first `lose_first` stored answers come back as 500 (the
     document is kept: the answer is what gets lost). With `hold_first` the first POST
     that gets stored is kept open until `release()` and then dropped unanswered, as a
-    worker that died mid-request would leave it."""
+    worker that died mid-request would leave it.
+
+    With `hang` every POST is kept open unanswered until `release()`. With `trickle` every
+    POST is answered one byte every `trickle` seconds, for ever, until the client hangs
+    up; `hung_up` holds how long each such exchange lasted. With `junk` the 503 answers
+    come with a body that never ends."""
 
     def __init__(
-        self, name: str, fail_first: int = 0, lose_first: int = 0, hold_first: bool = False
+        self,
+        name: str,
+        fail_first: int = 0,
+        lose_first: int = 0,
+        hold_first: bool = False,
+        hang: bool = False,
+        trickle: float | None = None,
+        junk: bool = False,
     ) -> None:
         self.name = name
         self.fail_first = fail_first
         self.lose_first = lose_first
         self.hold_first = hold_first
+        self.hang = hang
+        self.trickle = trickle
+        self.junk = junk
+        self.hung_up: list[float] = []
+        self.dropped = threading.Event()
         self.documents: dict[str, dict[str, Any]] = {}
         self.references: dict[str, str] = {}
         self.posts: list[Post] = []
@@ -85,6 +107,48 @@ class Addressee:
 
     # ---- the server side --------------------------------------------------------------
 
+    def _hold(self, key: str | None) -> None:
+        with self._lock:
+            self.posts.append(Post(key, None))
+        self.arrived.set()
+        self._released.wait(timeout=60)
+
+    def _trickle(self, conn: socket.socket, key: str | None) -> None:
+        """Answers a byte at a time for as long as the client listens: each byte comes
+        well inside any per-read timeout, and the answer never ends."""
+        with self._lock:
+            self.posts.append(Post(key, None))
+        self.arrived.set()
+        opened = time.monotonic()
+        head = b"HTTP/1.1 201 Created\r\nLocation: never\r\nContent-Length: 1000000000\r\n\r\n"
+        for byte in itertools.chain(head, itertools.repeat(ord("x"))):
+            # The wait is the slow addressee's pace; a readable socket means the client
+            # hung up (it has nothing more to send).
+            readable, _, _ = select.select([conn], [], [], self.trickle)
+            if self._released.is_set():
+                return
+            if readable:
+                break
+            try:
+                conn.sendall(bytes([byte]))
+            except OSError:
+                break
+        with self._lock:
+            self.hung_up.append(time.monotonic() - opened)
+        self.dropped.set()
+
+    def _junk(self, handler: BaseHTTPRequestHandler, status: int) -> None:
+        """A failure whose body does not end: only a client that stops reading gets on."""
+        handler.send_response(status)
+        handler.send_header("Content-Type", "text/html")
+        handler.end_headers()
+        chunk = b"<html><body>Service\tUnavailable\r\n" + b"x" * 65536
+        try:
+            while not self._released.is_set():
+                handler.wfile.write(chunk)
+        except OSError:
+            self.dropped.set()
+
     def _receive(self, key: str | None, body: dict[str, Any]) -> tuple[int | None, str | None]:
         """Decide the answer under the lock; (None, None) means hold, then drop."""
         with self._lock:
@@ -113,13 +177,25 @@ class Addressee:
             def do_POST(self) -> None:  # noqa: N802 (the name http.server dispatches to)
                 length = int(self.headers.get("Content-Length") or 0)
                 body = json.loads(self.rfile.read(length) or b"{}")
-                status, reference = addressee._receive(self.headers.get("Idempotency-Key"), body)
+                key = self.headers.get("Idempotency-Key")
+                if addressee.trickle:
+                    addressee._trickle(self.connection, key)
+                    self.close_connection = True
+                    return
+                if addressee.hang:
+                    addressee._hold(key)
+                    self.close_connection = True
+                    return
+                status, reference = addressee._receive(key, body)
                 if status is None:
                     addressee.arrived.set()
                     addressee._released.wait(timeout=30)
                     # No answer at all: the client sees the connection close, as the
                     # answer to a worker that died would never be read.
                     self.close_connection = True
+                    return
+                if addressee.junk and status >= 500:
+                    addressee._junk(self, status)
                     return
                 answer = json.dumps({"reference": reference}).encode()
                 self.send_response(status)

@@ -90,7 +90,11 @@ async def keep_history(handle: WorkflowHandle, name: str) -> None:
 
     if os.environ.get("SHAQYRU_RECORD_HISTORIES") != "1":
         return
+    import codec
+
     history = await handle.fetch_history()
+    # Recorded under the session's throwaway key: kept in clear so that replay needs none.
+    codec.decrypt_in_place(history.events, codec.default_keys())
     HISTORIES.mkdir(exist_ok=True)
     (HISTORIES / f"{name}.json").write_text(history.to_json(), encoding="utf-8")
 

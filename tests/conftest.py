@@ -3,9 +3,10 @@ a worker on a fresh read-model database, and applications to feed it."""
 
 from __future__ import annotations
 
+import os
 import sys
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -14,10 +15,11 @@ import pytest
 import pytest_asyncio
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.converter import DataConverter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+import codec
 from activities import all_activities
 from activities.context import Context
 from activities.db import connect
@@ -38,12 +40,34 @@ def _binary(name: str) -> str:
     return str(path)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def keyring(tmp_path_factory) -> Iterator[codec.KeyFile]:
+    """The tests' own key ring, never a real one. SHAQYRU_KEYRING names it for the whole
+    session, so that the read model's sealed columns and every `shaqyru` subprocess use
+    the same keys as the clients built here."""
+    keys = codec.KeyFile(tmp_path_factory.mktemp("keys") / "keyring.json")
+    keys.create()
+    before = os.environ.get("SHAQYRU_KEYRING")
+    os.environ["SHAQYRU_KEYRING"] = str(keys.path)
+    yield keys
+    if before is None:
+        os.environ.pop("SHAQYRU_KEYRING", None)
+    else:
+        os.environ["SHAQYRU_KEYRING"] = before
+
+
+@pytest.fixture(scope="session")
+def converter(keyring: codec.KeyFile) -> DataConverter:
+    """What every client of ours uses: pydantic, with payloads encrypted."""
+    return codec.data_converter(keyring)
+
+
 @pytest_asyncio.fixture
-async def time_env() -> AsyncIterator[WorkflowEnvironment]:
+async def time_env(converter: DataConverter) -> AsyncIterator[WorkflowEnvironment]:
     """A time-skipping server of the test's own: a case left behind by another test (a
     terminated one's activity in flight, say) can then never hold its clock back."""
     env = await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter,
+        data_converter=converter,
         test_server_existing_path=_binary("temporal-test-server"),
     )
     # The time-skipping server checks search attributes like a real cluster does.
@@ -58,9 +82,9 @@ async def time_env() -> AsyncIterator[WorkflowEnvironment]:
 
 
 @pytest_asyncio.fixture(scope="session")
-async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
+async def dev_env(converter: DataConverter) -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_local(
-        data_converter=pydantic_data_converter,
+        data_converter=converter,
         dev_server_existing_path=_binary("temporal"),
         search_attributes=search.ALL,
     )

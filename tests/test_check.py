@@ -2,17 +2,25 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from freezegun import freeze_time
 
-from models.application import Application, Service
+from models.application import MAX_DOCUMENTS, Application, Service
 from models.roster import Roster
 from rules import regulation
-from rules.check import ApplicationInvalid, Problem, check_application, parse_application
+from rules.check import (
+    FUTURE_TOLERANCE,
+    MAX_APPLICATION_BYTES,
+    MAX_JSON_DEPTH,
+    ApplicationInvalid,
+    Problem,
+    check_application,
+    parse_application,
+)
 from rules.eligibility import age_on, allowed_ages
 from rules.iin import Sex, check_digit, make_iin
 from rules.roster import SAMPLE_ROSTER, load_roster
@@ -28,6 +36,12 @@ INVALID_EXAMPLES: dict[str, set[tuple[str, str]]] = {
     "deferral-5-invalid-too-old.json": {("applicant.iin", "age.deferral")},
     "exemption-6-invalid-unknown-district.json": {("applicant.district", "district.unknown")},
     "exemption-2-invalid-too-young.json": {("applicant.iin", "age.exemption")},
+    "deferral-5-invalid-future.json": {("submitted_at", "submitted_at.future")},
+    "deferral-5-invalid-ground-as-text.json": {("ground", "schema.type")},
+    "deferral-5-invalid-invisible-surname.json": {
+        ("applicant.surname", "text.control"),
+        ("applicant.surname", "text.no_letter"),
+    },
     "deferral-invalid-several.json": {
         ("applicant.phone", "schema.format"),
         ("submitted_at", "schema.timezone"),
@@ -304,7 +318,7 @@ def test_unknown_ground(service: str, number: int, roster: Roster) -> None:
 def test_acceptance_period(submitted_at: str, ok: bool, roster: Roster) -> None:
     # Born on 1 January so that no birthday falls inside the year under test.
     app = valid(born=date(2005, 1, 1), submitted_at=submitted_at)
-    problems = check_application(app, roster)
+    problems = check_application(app, roster, now=datetime(2027, 1, 1, tzinfo=UTC))
     assert pairs(problems) == (set() if ok else {("submitted_at", "period.closed")})
 
 
@@ -423,13 +437,215 @@ def test_messages_name_field_and_rule_in_every_language(roster: Roster) -> None:
         assert len({p.kk, p.ru, p.en}) == 3
 
 
-def test_clock_is_not_read(roster: Roster) -> None:
+def test_the_clock_only_bounds_submitted_at(roster: Roster) -> None:
+    # Age and period follow submitted_at; the clock only says it has not come yet.
     app = valid()
     with freeze_time("2031-01-01 12:00:00"):
-        later = check_application(app, roster)
+        assert check_application(app, roster) == []
     with freeze_time("2026-01-01 12:00:00"):
-        earlier = check_application(app, roster)
-    assert later == earlier == []
+        assert pairs(check_application(app, roster)) == {("submitted_at", "submitted_at.future")}
+
+
+# --- submitted_at in the future ----------------------------------------------------------
+
+SUBMITTED = datetime(2026, 4, 14, 5, 0, tzinfo=UTC)  # valid()'s 10:00 in Almaty
+
+
+@pytest.mark.parametrize(
+    ("now", "ok"),
+    [
+        (SUBMITTED, True),
+        (SUBMITTED - FUTURE_TOLERANCE, True),  # a clock a little behind
+        (SUBMITTED - FUTURE_TOLERANCE - timedelta(seconds=1), False),
+        (SUBMITTED - timedelta(days=90), False),  # months ahead
+    ],
+)
+def test_submitted_in_the_future(now: datetime, ok: bool, roster: Roster) -> None:
+    problems = check_application(valid(), roster, now=now)
+    assert pairs(problems) == (set() if ok else {("submitted_at", "submitted_at.future")})
+
+
+def test_future_message_gives_both_times(roster: Roster) -> None:
+    [p] = check_application(valid(), roster, now=datetime(2026, 3, 2, 4, 0, tzinfo=UTC))
+    assert "2026-04-14 10:00" in p.en and "2026-03-02 09:00" in p.en
+    assert p.en.startswith("Submission time: ") and "future" in p.en
+    assert p.ru.startswith("Время подачи заявления: ") and "в будущем" in p.ru
+    assert p.kk.startswith("Өтініш берілген уақыт: ") and "болашақ" in p.kk
+
+
+# --- text that reaches documents and terminals -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("surname", "   ", {"text.no_letter"}),
+        ("name", "\u200b\u200b", {"text.control", "text.no_letter"}),
+        ("patronymic", "\u3164", {"text.control", "text.no_letter"}),  # Hangul filler
+        ("surname", "1-2", {"text.no_letter"}),
+        ("address", " \u3000\t", {"text.control", "text.blank"}),  # a tab: one line only
+        ("address", "\u00a0\u2007", {"text.blank"}),  # no-break spaces
+        ("name", "Нұр\x00лан", {"text.control"}),
+        ("surname", "Әлиев\x1b[2J", {"text.control"}),
+        ("address", "Астана\x07", {"text.control"}),
+        ("name", "Нұрлан\u202eнаблуР", {"text.control"}),  # right-to-left override
+        ("surname", "Әли\u2066ев\u2069", {"text.control"}),
+        ("surname", "Әли\ufeffев", {"text.control"}),
+        ("surname", "Әли\ud800ев", {"text.control"}),  # a lone surrogate from "\ud800"
+    ],
+)
+def test_applicant_text(field: str, value: str, expected: set[str], roster: Roster) -> None:
+    app = valid()
+    app["applicant"][field] = value
+    assert pairs(check_application(app, roster)) == {(f"applicant.{field}", r) for r in expected}
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("  \n ", {"text.blank"}),
+        ("\u200b", {"text.control", "text.blank"}),
+        ("Студентпін.\n\tОқу 2028 жылы аяқталады.", set()),  # lines are fine in a reason
+        ("Студентпін.\r\n", {"text.control"}),
+        ("Студентпін \ue000", {"text.control"}),  # private use
+        ("Оқимын\x00", {"text.control"}),
+        ("Оқимын. \u202eтүк", {"text.control"}),
+    ],
+)
+def test_reason_text(value: str, expected: set[str], roster: Roster) -> None:
+    app = valid()
+    app["reason"] = value
+    assert pairs(check_application(app, roster)) == {("reason", r) for r in expected}
+
+
+def test_document_text(roster: Roster) -> None:
+    app = valid()
+    app["documents"][0]["file_name"] = "anyqtama\u202efdp.exe"
+    app["documents"][0]["ref"] = "   "
+    assert pairs(check_application(app, roster)) == {
+        ("documents.0.file_name", "text.control"),
+        ("documents.0.ref", "text.blank"),
+    }
+
+
+@pytest.mark.parametrize("name", ["О'Нил", "Әлиев-Серікбаев", "Mary Ann", "Ли", "Жанұзақ\u0301"])
+def test_real_names_pass(name: str, roster: Roster) -> None:
+    app = valid()
+    app["applicant"]["surname"] = name
+    assert check_application(app, roster) == []
+
+
+def test_absent_or_empty_patronymic(roster: Roster) -> None:
+    for patronymic in (None, ""):
+        app = valid()
+        app["applicant"]["patronymic"] = patronymic
+        assert check_application(app, roster) == []
+
+
+def test_text_messages_name_the_characters(roster: Roster) -> None:
+    app = valid()
+    app["applicant"]["name"] = "\u200bНұрлан\u202e\x1b"
+    app["applicant"]["surname"] = "  "
+    app["reason"] = "\u200b"
+    by_field = {(p.field, p.rule): p for p in check_application(app, roster)}
+    control = by_field[("applicant.name", "text.control")]
+    assert "U+001B, U+200B, U+202E" in control.en
+    assert control.en.startswith("Name: ") and "invisible or control" in control.en
+    assert control.ru.startswith("Имя: ") and "управляющие символы" in control.ru
+    assert control.kk.startswith("Аты: ") and "басқарушы таңбалар" in control.kk
+    letter = by_field[("applicant.surname", "text.no_letter")]
+    assert letter.en == "Surname: must contain at least one letter"
+    assert letter.ru == "Фамилия: должно содержать хотя бы одну букву"
+    blank = by_field[("reason", "text.blank")]
+    assert blank.en == "Reason: is blank: it has no visible character"
+
+
+# --- strict numbers ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["5", 5.0, True])
+def test_ground_must_be_an_integer(value: Any, roster: Roster) -> None:
+    app = valid()
+    app["ground"] = value
+    [p] = check_application(json.dumps(app), roster)
+    assert (p.field, p.rule) == ("ground", "schema.type")
+    assert p.en.startswith("Ground number: wrong type of value") and "integer" in p.en
+    assert p.ru.startswith("Номер основания: неверный тип значения")
+
+
+@pytest.mark.parametrize("value", ["2048", 2048.0])
+def test_document_size_must_be_an_integer(value: Any, roster: Roster) -> None:
+    app = valid()
+    app["documents"][0]["size"] = value
+    assert pairs(check_application(json.dumps(app), roster)) == {
+        ("documents.0.size", "schema.type")
+    }
+
+
+# --- bounds on the raw input ---------------------------------------------------------------
+
+
+def test_byte_order_mark_is_dropped(roster: Roster) -> None:
+    text = json.dumps(valid(), ensure_ascii=False)
+    for raw in ("\ufeff" + text, b"\xef\xbb\xbf" + text.encode()):
+        assert check_application(raw, roster) == []
+        assert parse_application(raw, roster).applicant.surname == "Серікбаев"
+
+
+def test_file_over_the_size_limit(roster: Roster) -> None:
+    app = valid()
+    app["reason"] = "x" * MAX_APPLICATION_BYTES  # any content: the size alone decides
+    [p] = check_application(json.dumps(app), roster)
+    assert (p.field, p.rule) == ("", "application.too_large")
+    assert p.en == "Application: the file is larger than 256 KiB; an application is a few KiB"
+    assert p.ru.startswith("Заявление: размер файла больше 256 КБ")
+    [p] = check_application(b"{" * (MAX_APPLICATION_BYTES + 1), roster)
+    assert p.rule == "application.too_large"
+
+
+@pytest.mark.parametrize("depth", [MAX_JSON_DEPTH + 1, 100_000])
+def test_nesting_deeper_than_the_limit(depth: int, roster: Roster) -> None:
+    # 100,000 levels made json.loads raise RecursionError; the object itself is level 1.
+    inner = "[" * (depth - 1) + "]" * (depth - 1)
+    raw = json.dumps(valid())[:-1] + f', "extra": {inner}}}'
+    [p] = check_application(raw, roster)
+    assert (p.field, p.rule) == ("", "schema.depth")
+    assert p.en == f"Application: JSON is nested deeper than {MAX_JSON_DEPTH} levels"
+    assert p.ru == f"Заявление: вложенность JSON глубже {MAX_JSON_DEPTH} уровней"
+
+
+def test_nesting_at_the_limit_is_read(roster: Roster) -> None:
+    inner = "[" * (MAX_JSON_DEPTH - 1) + "]" * (MAX_JSON_DEPTH - 1)
+    raw = json.dumps(valid())[:-1] + f', "extra": {inner}}}'
+    assert pairs(check_application(raw, roster)) == {("extra", "schema.extra")}
+
+
+def test_escaped_quotes_are_scanned_once() -> None:
+    # An unterminated string of escaped quotes: a scan that restarts at every quote
+    # would take minutes over 256 KiB.
+    raw = '"' + '\\"' * (MAX_APPLICATION_BYTES // 2 - 1)
+    assert pairs(check_application(raw)) == {("", "schema.json")}
+
+
+def test_brackets_inside_strings_are_not_nesting(roster: Roster) -> None:
+    app = valid()
+    app["reason"] = '[[[[[[[[[[{{{{{{{{{{ \\" ]]]'
+    assert check_application(json.dumps(app), roster) == []
+
+
+def test_at_most_so_many_documents(roster: Roster) -> None:
+    app = valid(kinds=["study_certificate"] * MAX_DOCUMENTS)
+    assert check_application(json.dumps(app), roster) == []
+    app = valid(kinds=["study_certificate"] * (MAX_DOCUMENTS + 1))
+    [p] = check_application(json.dumps(app), roster)
+    assert (p.field, p.rule) == ("documents", "documents.too_many")
+    assert p.en == f"Attached documents: 51 documents attached; at most {MAX_DOCUMENTS} are allowed"
+
+
+def test_ten_thousand_attachments(roster: Roster) -> None:
+    app = valid(kinds=["study_certificate"] * 10_000)
+    assert pairs(check_application(json.dumps(app), roster)) == {("", "application.too_large")}
+    assert pairs(check_application(app, roster)) == {("documents", "documents.too_many")}
 
 
 # --- parse_application ------------------------------------------------------------------

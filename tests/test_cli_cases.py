@@ -16,18 +16,26 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import pytest_asyncio
+from temporalio import workflow
+from temporalio.common import SearchAttributePair, TypedSearchAttributes
+from temporalio.worker import Worker
 
-from cli.present import TEXTS
+from cli.present import REASON_CHARS, TEXTS
+from models.application import MAX_DOCUMENTS
 from rules import calendar
+from rules.check import MAX_APPLICATION_BYTES
 from rules.regulation import in_acceptance_period
 from rules.timezone import ALMATY
 from settings import ROOT
 from tests.conftest import worker_for
+from workflows import search
+from workflows.application import WORKFLOW_NAME, workflow_id
 from workflows.checks import MESSAGES
 
 SHAQYRU = str(Path(sys.executable).parent / "shaqyru")
@@ -317,6 +325,7 @@ async def test_submit_from_stdin(cli: Cli) -> None:
         (["inbox", "--as", "Robert'); DROP"], "--as"),
         (["show", "a b"], "APP"),
         (["submit", "/no/such/file.json"], "/no/such/file.json"),
+        (["submit", "/", "--lang", "en"], "/: cannot read the file"),
         (["show", "X", "--lang", "de"], "--lang"),
     ],
 )
@@ -324,6 +333,181 @@ async def test_bad_input_exits_2(cli: Cli, args: list[str], says: str) -> None:
     run = await cli(*args)
     assert run.code == 2, (run.out, run.err)
     assert says in run.err
+
+
+def _documents(n: int) -> list[dict]:
+    doc = json.loads(EXAMPLE.read_text(encoding="utf-8"))["documents"][0]
+    return [doc] * n
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "rule", "says"),
+    [
+        ({"ground": "5"}, "ground", "schema.type", "wrong type of value"),
+        (
+            {"submitted_at": (datetime.now(UTC) + timedelta(days=90)).isoformat()},
+            "submitted_at",
+            "submitted_at.future",
+            "cannot be in the future",
+        ),
+        (
+            {"documents": _documents(MAX_DOCUMENTS + 1)},
+            "documents",
+            "documents.too_many",
+            "at most",
+        ),
+        ({"documents": _documents(10_000)}, "-", "application.too_large", "larger than 256 KiB"),
+        ({"reason": "Студентпін\x07\x1b[2J"}, "reason", "text.control", "U+0007, U+001B"),
+    ],
+)
+async def test_submit_refuses_bad_input(
+    cli: Cli, changes: dict, field: str, rule: str, says: str
+) -> None:
+    app, path = cli.application(**changes)
+    await _refused_at_the_gate(cli, app, path, field, rule, says)
+
+
+@pytest.mark.parametrize(
+    ("applicant", "field", "rule"),
+    [
+        ({"surname": "   "}, "applicant.surname", "text.no_letter"),
+        ({"name": "\u200b\u200b"}, "applicant.name", "text.no_letter"),
+        ({"name": "\u200b\u200b"}, "applicant.name", "text.control"),
+        ({"patronymic": "Бек\x00ұлы"}, "applicant.patronymic", "text.control"),
+        ({"surname": "Әлиев\u202e"}, "applicant.surname", "text.control"),
+        ({"address": " \u200b "}, "applicant.address", "text.blank"),
+    ],
+)
+async def test_submit_refuses_hidden_or_blank_names(
+    cli: Cli, applicant: dict, field: str, rule: str
+) -> None:
+    example = json.loads(EXAMPLE.read_text(encoding="utf-8"))["applicant"]
+    app, path = cli.application(applicant={**example, **applicant})
+    await _refused_at_the_gate(cli, app, path, field, rule, "")
+
+
+async def test_submit_refuses_deep_nesting(cli: Cli) -> None:
+    app, path = cli.application()
+    raw = path.read_text(encoding="utf-8")[:-1] + ', "x": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    path.write_text(raw, encoding="utf-8")
+    await _refused_at_the_gate(cli, app, path, "-", "schema.depth", "nested deeper than 8")
+
+
+async def test_submit_refuses_a_huge_file(cli: Cli) -> None:
+    app, path = cli.application()
+    path.write_bytes(path.read_bytes() + b" " * MAX_APPLICATION_BYTES)
+    await _refused_at_the_gate(cli, app, path, "-", "application.too_large", "256 KiB")
+
+
+async def _refused_at_the_gate(
+    cli: Cli, app: str, path: Path, field: str, rule: str, says: str
+) -> None:
+    """Exit 2 with the field, the rule and the reason in words; no case is started."""
+    run = await cli("submit", str(path), "--lang", "en")
+    assert run.code == 2, (run.out, run.err)
+    assert "nothing was started" in run.err and f"[{field}; {rule}]" in run.err
+    assert says in run.err and "Traceback" not in run.err
+    as_json = await cli("submit", str(path), "--json")
+    assert as_json.code == 2
+    problems = as_json.json()["problems"]  # type: ignore[index]
+    assert (field.replace("-", ""), rule) in {(p["field"], p["rule"]) for p in problems}
+    assert (await cli("show", app)).code == 2  # never started
+
+
+async def test_submit_with_a_byte_order_mark(cli: Cli) -> None:
+    app, path = cli.application()
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    run = await cli("submit", str(path), "--lang", "en")
+    assert run.code == 0, run.err
+    assert f"{app}: the application is accepted" in run.out
+
+
+async def test_terminated_case_is_shown_as_terminated(cli: Cli, dev_env) -> None:
+    app, path = cli.application()
+    assert (await cli("submit", str(path))).code == 0
+    await until_step(cli, app, "forward")
+    await eventually_in_inbox(cli, CHAIR, app)
+    # The operator's text goes to a terminal: escapes, bidi overrides and markup must not.
+    reason = "Дубликат EGOV-1 \x1b[2J\u202eпричина [/] " + "ж" * 300
+    await dev_env.client.get_workflow_handle(workflow_id(app)).terminate(reason=reason)
+
+    show = await cli("show", app, "--lang", "ru")
+    assert show.code == 0, show.err
+    assert "ДЕЛО ЗАКРЫТО: прекращено" in show.out
+    assert "Причина: Дубликат EGOV-1 [2Jпричина [/]" in show.out and "ж…" in show.out
+    assert "\x1b" not in show.out and "\u202e" not in show.out and "ж" * 300 not in show.out
+    assert "Кем: " in show.out
+    assert re.search(r"Ожидает действий\s+никто", show.out), show.out
+    assert "осталось" not in show.out  # no working time runs out on a closed case
+
+    data = (await cli("show", app, "--json")).json()
+    assert isinstance(data, dict)
+    assert data["run"]["state"] == "terminated" and data["waiting_for"] == []
+    assert data["run"]["reason"].startswith("Дубликат EGOV-1 [2Jпричина")
+    assert len(data["run"]["reason"]) == REASON_CHARS
+    assert "term_working_time_left_seconds" not in data
+    assert all("working_time_left_seconds" not in d for d in data["deadlines"])
+
+    history = await cli("history", app, "--lang", "ru")
+    assert "дело закрыто (прекращено): Дубликат EGOV-1" in history.out
+    await eventually_in_inbox(cli, CHAIR, app, present=False)
+    late = await cli("forward", app, "--as", CHAIR, "--lang", "ru")
+    assert late.code == 1 and "дело закрыто" in late.err
+
+
+@workflow.defn(name=WORKFLOW_NAME, sandboxed=False)
+class JammedApplication:
+    """A case whose workflow code raises: every workflow task fails and is retried."""
+
+    @workflow.run
+    async def run(self, *args: Any) -> None:
+        raise RuntimeError("a bug in the workflow code")
+
+
+async def test_overdue_lists_a_jammed_case(cli: Cli, dev_env) -> None:
+    district, app = f"jam-{uuid.uuid4().hex[:8]}", f"EGOV-JAM-{uuid.uuid4().hex[:8]}"
+    past = datetime.now(UTC) - timedelta(hours=1)
+    async with Worker(dev_env.client, task_queue=district, workflows=[JammedApplication]):
+        handle = await dev_env.client.start_workflow(
+            WORKFLOW_NAME,
+            id=workflow_id(app),
+            task_queue=district,
+            # A jammed case never flags itself overdue: its deadline alone is past.
+            search_attributes=TypedSearchAttributes(
+                [
+                    SearchAttributePair(search.SERVICE, "deferral"),
+                    SearchAttributePair(search.GROUND, 5),
+                    SearchAttributePair(search.DISTRICT, district),
+                    SearchAttributePair(search.STEP, "forward"),
+                    SearchAttributePair(search.DEADLINE, past),
+                ]
+            ),
+        )
+        try:
+            for _ in range(100):
+                d = await handle.describe()
+                if d.raw_description.pending_workflow_task.attempt > 1:
+                    break
+                await asyncio.sleep(0.05)
+            for _ in range(60):  # the visibility store is eventually consistent
+                run = await cli("overdue", "--district", district, "--json")
+                assert run.code == 0, run.err
+                groups = run.json()
+                if groups:
+                    break
+                await asyncio.sleep(0.1)
+            assert isinstance(groups, list) and len(groups) == 1
+            [row] = groups[0]["cases"]
+            assert row["application_id"] == app
+            assert row["jammed"] is True and row["workflow_task_attempt"] > 1
+
+            text = await cli("overdue", "--district", district, "--lang", "en")
+            assert "jammed (workflow task failing, attempt" in text.out, text.out
+            show = await cli("show", app, "--lang", "en")
+            assert show.code == 0, show.err
+            assert "jammed (workflow task failing, attempt" in show.out
+        finally:
+            await handle.terminate(reason="end of test")
 
 
 async def test_unreachable_server_exits_3_quickly(cli: Cli) -> None:

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from cli.main import app
 from models.application import application_json_schema
 from rules import regulation
+from rules.check import MAX_APPLICATION_BYTES
 from tests.test_check import EXAMPLES, INVALID_EXAMPLES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,9 +79,57 @@ def test_language(args: list[str], env: dict[str, str], expected: str) -> None:
     assert expected in result.stdout
 
 
-def test_unreadable_file(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["check", str(tmp_path / "absent.json")])
-    assert result.exit_code == 1
+@pytest.mark.parametrize(
+    ("name", "lang", "says"),
+    [
+        ("absent.json", "en", "cannot read the file"),
+        (".", "ru", "не удалось прочитать файл"),
+        ("absent.json", "kk", "файлды оқу мүмкін болмады"),
+    ],
+)
+def test_unreadable_file(tmp_path: Path, name: str, lang: str, says: str) -> None:
+    path = str(tmp_path / name)
+    result = runner.invoke(app, ["check", path, "--lang", lang])
+    assert result.exit_code == 2
+    assert f"{path}: {says}" in result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_unusable_roster(tmp_path: Path) -> None:
+    (tmp_path / "roster.json").write_text("{}", encoding="utf-8")
+    result = runner.invoke(app, ["check", str(VALID), "--roster", str(tmp_path / "roster.json")])
+    assert result.exit_code == 2
+    assert "the roster file is not usable" in result.stderr
+
+
+def test_byte_order_mark(tmp_path: Path) -> None:
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + VALID.read_bytes())
+    result = runner.invoke(app, ["check", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "the application is valid" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "rule", "says"),
+    [
+        (b" " * (MAX_APPLICATION_BYTES + 1), "application.too_large", "larger than 256 KiB"),
+        (b"[" * 100_000 + b"]" * 100_000, "schema.depth", "nested deeper than 8 levels"),
+    ],
+)
+def test_oversized_input(tmp_path: Path, content: bytes, rule: str, says: str) -> None:
+    path = tmp_path / "big.json"
+    path.write_bytes(content)
+    result = runner.invoke(app, ["check", str(path)])
+    assert result.exit_code == 2, result.output
+    assert f"[-; {rule}]" in result.stdout and says in result.stdout
+
+
+def test_help_documents_the_exit_status() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.replace("│", " ").split())
+    assert "Exit status: 0 done" in text and "2 bad usage or input" in text
 
 
 def test_other_roster(tmp_path: Path) -> None:

@@ -1,6 +1,8 @@
 """Delivery (SPEC 4.5, issue 5): the signed result reaches the personal cabinet and the
 military body exactly once, however often the addressee fails, loses its answer, or the
-worker dies; and a delivery late past its working day is escalated while it goes on.
+worker dies; a delivery late past its working day is escalated while it goes on; and
+(issue 8) a slow or silent addressee costs one attempt its deadline, reported in one
+short line, and never holds up registration or issuing.
 
 Everything is real: the time-skipping Temporal server, a worker, and addressees over
 HTTP on loopback. Retry backoff and the deadline are skipped in workflow time."""
@@ -10,12 +12,16 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
+import socket
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
-from temporalio.client import WorkflowHandle
+from temporalio.api.failure.v1 import Failure
+from temporalio.client import Client, WorkflowHandle
+from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -28,6 +34,7 @@ from models.tables import OutboxDelivery
 from tests.addressee import Addressee as Endpoint
 from tests.cases import at_step, skip_to, start, task_queue, until, weekday_at
 from tests.conftest import application, make_context, worker_for
+from worker import build_worker
 from workflows.application import ApplicationWorkflow
 
 
@@ -165,12 +172,12 @@ async def test_worker_dies_during_delivery(time_env, tmp_path, executor):
         for endpoint in (cabinet, military):
             assert await asyncio.to_thread(endpoint.arrived.wait, 10), "no delivery started"
 
-        # A sync activity cannot be interrupted inside a socket read, so shutdown waits
-        # for it; the addressees let go only once shutdown has begun, and then without
-        # an answer, so the dying worker cannot record either delivery. Whether the
-        # attempt ends as cancelled by the shutdown or failed by the dropped connection
-        # is a race; both leave the state a killed worker would: the document at the
-        # addressee, the outbox row undelivered, the attempt to be retried elsewhere.
+        # Shutdown cancels both attempts while they wait for the answer; the addressees
+        # let go only once shutdown has begun, and then without an answer, so the dying
+        # worker cannot record either delivery. Whether an attempt ends as cancelled or
+        # failed by the dropped connection is a race; both leave the state a killed
+        # worker would: the document at the addressee, the outbox row undelivered, the
+        # attempt to be retried elsewhere.
         stopping = asyncio.create_task(doomed.shutdown())
         await asyncio.sleep(0)
         cabinet.release()
@@ -234,3 +241,157 @@ async def test_delivery_late_past_its_working_day(time_env, tmp_path, executor):
     assert row.attempts == len(cabinet.posts)
     # SQLite keeps the moment without its zone; it was written in UTC.
     assert row.delivered_at.replace(tzinfo=UTC) > due
+
+
+async def last_failure(
+    client: Client, handle: WorkflowHandle, activity_type: str
+) -> tuple[Failure, ApplicationError]:
+    """The failure of the activity's last attempt as the server keeps it (encrypted by
+    the payload codec), and as `temporal workflow describe` shows it through the codec."""
+    for _ in range(400):
+        described = await handle.describe()
+        for pending in described.raw_description.pending_activities:
+            if pending.activity_type.name == activity_type and pending.HasField("last_failure"):
+                decoded = Failure()
+                decoded.CopyFrom(pending.last_failure)
+                error = await client.data_converter.decode_failure(decoded)
+                assert isinstance(error, ApplicationError)
+                return pending.last_failure, error
+        await asyncio.sleep(0.025)
+    raise AssertionError(f"no failed attempt of {activity_type} on record")
+
+
+async def test_trickling_cabinet_is_cut_off_at_the_deadline(time_env, tmp_path, executor):
+    """A cabinet that answers one byte a second never trips a per-read timeout; the
+    attempt still ends at its total deadline, with a reason a person can read."""
+    client, tq = time_env.client, task_queue()
+    submitted = weekday_at(await time_env.get_current_time(), 0, time(10, 0))
+    app = application(submitted)
+    with Endpoint("cabinet", trickle=1.0) as cabinet, Endpoint("military") as military:
+        ctx = with_endpoints(tmp_path, cabinet, military)
+        ctx.delivery_timeout = 1.5
+        async with worker_for(client, ctx, executor, tq):
+            handle = await start(client, app, tq)
+            await decide(time_env, handle, submitted)
+            assert await asyncio.to_thread(cabinet.dropped.wait, 10), "the cabinet kept its client"
+            _, failure = await last_failure(client, handle, "deliver_to_cabinet")
+
+    # The client hung up, at its deadline (counted from before the connection was made,
+    # so a little later on the addressee's clock than the client's).
+    first = cabinet.hung_up[0]
+    assert 1.0 < first < 3.0
+    assert failure.message == f"cabinet endpoint {cabinet.url}: no answer within 1.5 s; will retry"
+    assert failure.type == "delivery.timeout"
+    assert not failure.non_retryable
+    assert failure.__cause__ is None
+    assert cabinet.held() == 0
+    (row,) = [o for o in outbox(ctx) if o.addressee == "cabinet"]
+    assert row.delivered_at is None
+
+
+def closed_port() -> int:
+    """A loopback port that nothing listens on."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def test_failure_reasons_stay_short(time_env, tmp_path, executor):
+    """A cabinet at a long address with credentials in it, answering 503 with a body that
+    never ends, and a military body that cannot be reached: each attempt fails at once
+    (the body is read only so far) with one short line, no credentials, no chained
+    errors, small enough for the server to keep whole."""
+    client, tq = time_env.client, task_queue()
+    submitted = weekday_at(await time_env.get_current_time(), 4, time(10, 0))
+    app = application(submitted)
+    with Endpoint("cabinet/" + "x" * 400, fail_first=10**9, junk=True) as cabinet:
+        ctx = make_context(tmp_path)
+        secret = cabinet.url.replace("http://", "http://clerk:s3cret@") + "?token=s3cret"
+        military = f"http://127.0.0.1:{closed_port()}/military"
+        ctx.endpoints = {"cabinet": secret, "military": military}
+        ctx.delivery_timeout = 10
+        async with worker_for(client, ctx, executor, tq):
+            handle = await start(client, app, tq)
+            await decide(time_env, handle, submitted)
+            stored_cabinet, to_cabinet = await last_failure(client, handle, "deliver_to_cabinet")
+            stored_military, to_military = await last_failure(
+                client, handle, "deliver_to_military_body"
+            )
+        assert cabinet.dropped.is_set()
+
+    assert to_cabinet.type == "delivery.http_status"
+    assert to_cabinet.message.startswith(f"cabinet endpoint {cabinet.url[:60]}")
+    assert 'answered 503 "<html><body>Service Unavailable xxx' in to_cabinet.message
+    assert to_military.type == "delivery.unreachable"
+    assert to_military.message.startswith(f"military endpoint {military}: unreachable (")
+    for failure in (to_cabinet, to_military):
+        assert len(failure.message) <= 300
+        assert failure.message.endswith("; will retry")
+        assert "s3cret" not in failure.message and "clerk" not in failure.message
+        assert failure.__cause__ is None
+    for stored in (stored_cabinet, stored_military):
+        # The server keeps at most 4 KiB of a failure and warns past 2 KiB, stack trace
+        # and encryption included.
+        assert not stored.HasField("cause")
+        assert stored.ByteSize() < 2048
+
+
+async def test_hanging_addressees_do_not_starve_registration(time_env, tmp_path):
+    """Ten decided cases owe twenty deliveries to addressees that take them and never
+    answer. The worker is built as worker.py builds it, with only two threads: the
+    deliveries hold no thread and no more than their share of the slots, so a new case
+    is still registered and issued while they hang."""
+    client, tq = time_env.client, task_queue()
+    submitted = weekday_at(await time_env.get_current_time(), 2, time(10, 0))
+    apps = [application(submitted) for _ in range(11)]
+    with (
+        Endpoint("cabinet", hang=True) as cabinet,
+        Endpoint("military", hang=True) as military,
+        ThreadPoolExecutor(max_workers=2) as pool,
+    ):
+        ctx = with_endpoints(tmp_path, cabinet, military)
+        # Long enough that no hanging attempt ends while the test runs.
+        ctx.delivery_timeout = 45
+        ctx.delivery_limit = 16
+        async with build_worker(client, ctx, tq, pool, sync_threads=2):
+            handles = [await start(client, app, tq) for app in apps[:10]]
+            for handle in handles:
+                await decide(time_env, handle, submitted)
+
+            def hanging() -> int:
+                return len(cabinet.posts) + len(military.posts)
+
+            async def turned_away() -> list[Failure]:
+                return [
+                    p.last_failure
+                    for h in handles
+                    for p in (await h.describe()).raw_description.pending_activities
+                    if p.last_failure.application_failure_info.type == "delivery.busy"
+                ]
+
+            # Sixteen reach the addressees and hang; the other four are turned away.
+            for _ in range(400):
+                if len(busy := await turned_away()) == 4:
+                    break
+                await asyncio.sleep(0.025)
+            assert len(busy) == 4
+            assert hanging() == 16
+            refusal = await client.data_converter.decode_failure(busy[0])
+            assert refusal.message.endswith(
+                ": 16 deliveries already under way on this worker; will retry"
+            )
+
+            late = await start(client, apps[10], tq)
+            started = asyncio.get_running_loop().time()
+            registered = await at_step(late, Step.forward)
+            assert registered.registration is not None
+            await decide(time_env, late, submitted)
+            issued = await at_step(late, Step.deliver)
+            took = asyncio.get_running_loop().time() - started
+            # Nothing of the sixteen ended meanwhile: they hung all along.
+            assert hanging() == 16
+            assert all(p.status is None for p in cabinet.posts + military.posts)
+
+    assert {d.kind for d in issued.documents} >= {"conclusion"}
+    assert not any(d.delivered for d in issued.deliveries)
+    assert took < 10

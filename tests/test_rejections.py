@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from models.case import CaseStatus, Step
 from models.decisions import ChairmanDecision, Forward, MemberDecision
 from tests.cases import at_step, skip_to, start, status, task_queue, until, weekday_at
 from tests.conftest import application, worker_for
+from workflows.application import KEPT_REJECTIONS
 
 
 def _unchanged(before: CaseStatus, after: CaseStatus) -> None:
-    keep = {"rejections", "deadlines", "waiting_for"}
+    keep = {"rejections", "rejected_count", "deadlines", "waiting_for"}
     assert after.model_dump(exclude=keep) == before.model_dump(exclude=keep)
     assert after.waiting_for == before.waiting_for
 
@@ -20,7 +21,7 @@ async def _signal_rejected(handle, name: str, cmd, code: str) -> CaseStatus:
     before = await status(handle)
     await handle.signal(name, cmd)
     after = await until(
-        handle, lambda s: len(s.rejections) == len(before.rejections) + 1, f"rejection {code}"
+        handle, lambda s: s.rejected_count == before.rejected_count + 1, f"rejection {code}"
     )
     _unchanged(before, after)
     rejection = after.rejections[-1]
@@ -114,6 +115,23 @@ async def test_each_rejected_signal_changes_nothing(time_env, context, executor)
             (ChairmanDecision(actor=chairman, verdict="refuse"), "reasons.missing"),
             (ChairmanDecision(actor=chairman, verdict="refuse", reasons=[" "]), "reasons.missing"),
             (
+                ChairmanDecision(actor=chairman, verdict="refuse", reasons=["Анықтама жоқ", " "]),
+                "reasons.blank",
+            ),
+            (
+                ChairmanDecision(actor=chairman, verdict="refuse", reasons=["Анықтама жоқ"]),
+                "refusal.ground_missing",
+            ),
+            (
+                ChairmanDecision(
+                    actor=chairman,
+                    verdict="grant",
+                    until=accepted + timedelta(100),
+                    refusal_ground=1,
+                ),
+                "grant.with_refusal_ground",
+            ),
+            (
                 ChairmanDecision(
                     actor=chairman, verdict="grant", until=date(2030, 1, 1), reasons=["x"]
                 ),
@@ -121,7 +139,9 @@ async def test_each_rejected_signal_changes_nothing(time_env, context, executor)
             ),
         ]:
             s = await _signal_rejected(handle, "chairman_decision", cmd, code)
-        assert len(s.rejections) == 18
+        # Every refusal is counted; the case keeps the last few in full.
+        assert s.rejected_count == 21 and len(s.rejections) == KEPT_REJECTIONS
+        assert s.rejections[-1].code == "reasons.on_grant"
         assert s.decision is None and s.step == Step.decide
         await handle.terminate("test over")
 

@@ -7,12 +7,12 @@ history alone replays the case."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
+from temporalio.common import RawValue, RetryPolicy
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
@@ -39,6 +39,8 @@ with workflow.unsafe.imports_passed_through():
         MemberDecision,
         MemberVerdict,
     )
+    from rules.eligibility import last_day_of_liability
+    from rules.iin import check_iin
     from workflows import search
     from workflows.checks import (
         CaseView,
@@ -46,11 +48,19 @@ with workflow.unsafe.imports_passed_through():
         check_chairman_decision,
         check_forward,
         check_member_decision,
+        claimed_actor,
+        parse_command,
+        shown,
     )
 
 WORKFLOW_NAME = "Application"
 STEP_WORKING_DAYS = 1  # para. 10 and 13: every step within one working day
 TERM_WORKING_DAYS = 5  # standard row 4: the whole service within five working days
+
+# The case's state has a known upper size: refused actions are counted, and only the
+# last few are kept in full; the journal records the first ones, enough to see a pattern.
+KEPT_REJECTIONS = 10
+JOURNALED_REJECTIONS = 50
 
 _CALENDAR = dict(start_to_close_timeout=timedelta(seconds=10))
 _ONCE = dict(
@@ -82,26 +92,53 @@ class Rejected(ApplicationError):
 
 @workflow.defn(name=WORKFLOW_NAME)
 class ApplicationWorkflow:
+    # The input is taken raw, like every handler's: a case started by hand with a wrong
+    # input then fails with a reason instead of failing its workflow task forever.
     @workflow.init
-    def __init__(self, application: Application) -> None:
-        self._app = application
-        self._status = CaseStatus(
-            application_id=application.application_id,
-            service=application.service.value,
-            ground=application.ground,
-            district=application.applicant.district,
-            step=Step.accept,
-            submitted_at=application.submitted_at,
-        )
+    def __init__(self, *args: Any) -> None:
+        self._app: Application
         self._journal: list[CaseEvent] = []
         self._seq = 0
         self._finished = False
         self._accepted_on: date | None = None
+        self._until_limit: date | None = None
+        self._invalid_input: str | None = None
+        parsed = parse_command(Application, args)
+        if isinstance(parsed, Refusal):
+            self._invalid_input = parsed.text("en")
+            wid = workflow.info().workflow_id
+            self._status = CaseStatus(
+                application_id=shown(wid.removeprefix("application-")),
+                service="?",
+                ground=0,
+                district="?",
+                step=Step.accept,
+                submitted_at=workflow.now(),
+            )
+            return
+        self._app = parsed
+        self._status = CaseStatus(
+            application_id=parsed.application_id,
+            service=parsed.service.value,
+            ground=parsed.ground,
+            district=parsed.applicant.district,
+            step=Step.accept,
+            submitted_at=parsed.submitted_at,
+        )
+        iin = check_iin(parsed.applicant.iin)
+        if iin.valid and iin.birth_date is not None:
+            self._until_limit = last_day_of_liability(iin.birth_date)
 
     # ---- the process -------------------------------------------------------------
 
     @workflow.run
-    async def run(self, application: Application) -> CaseStatus:
+    async def run(self, *args: Any) -> CaseStatus:
+        if self._invalid_input is not None:
+            raise ApplicationError(
+                f"the application cannot be read: {self._invalid_input}",
+                type="input.invalid",
+                non_retryable=True,
+            )
         s = self._status
         journal = asyncio.create_task(self._write_journal())
         self._note(Step.accept, "step", {"submitted_at": s.submitted_at.isoformat()})
@@ -293,31 +330,61 @@ class ApplicationWorkflow:
             answered=tuple(a.member_id for a in s.answers if a.answer or a.no_answer),
             service=s.service,
             accepted_on=self._accepted_on,
+            until_limit=self._until_limit,
         )
 
-    def _act(self, action: str, cmd: Any, check: Callable, apply: Callable, signal: bool) -> None:
-        refusal = check(self._view(), cmd)
-        if refusal is None:
-            apply(cmd)
-            data = {"action": action, **cmd.model_dump(mode="json")}
-            self._note(self._status.step, "decision", data, cmd.actor)
+    def _check(self, model: type, check: Callable, args: Sequence[Any]) -> Any:
+        """The command the payloads carry, or the Refusal that says why it is refused."""
+        cmd = parse_command(model, tuple(args))
+        if isinstance(cmd, Refusal):
+            return cmd
+        return check(self._view(), cmd) or cmd
+
+    def _act(self, action: str, args: Sequence[Any], signal: bool) -> None:
+        model, check, apply = self._actions[action]
+        outcome = self._check(model, check, args)
+        if not isinstance(outcome, Refusal):
+            apply(outcome)
+            data = {"action": action, **outcome.model_dump(mode="json")}
+            self._note(self._status.step, "decision", data, outcome.actor)
             self._publish()
             return
-        if signal:
-            rejection = Rejection(
-                at=workflow.now(),
-                action=action,
-                actor=cmd.actor,
-                code=refusal.code,
-                kk=refusal.text("kk"),
-                ru=refusal.text("ru"),
-                en=refusal.text("en"),
-            )
-            self._status.rejections.append(rejection)
-            self._note(self._status.step, "rejection", rejection.model_dump(mode="json"), cmd.actor)
-            workflow.logger.info("rejected %s: %s", action, refusal.code)
-            return
-        raise Rejected(refusal)
+        if not signal:
+            raise Rejected(outcome)
+        self._reject(action, claimed_actor(tuple(args)), outcome)
+
+    def _reject(self, action: str, actor: str, refusal: Refusal) -> None:
+        """Keep a refused signal on record: counted always, the last few in full."""
+        s = self._status
+        rejection = Rejection(
+            at=workflow.now(),
+            action=action,
+            actor=actor,
+            code=refusal.code,
+            kk=refusal.text("kk"),
+            ru=refusal.text("ru"),
+            en=refusal.text("en"),
+        )
+        s.rejected_count += 1
+        s.rejections = [*s.rejections[-(KEPT_REJECTIONS - 1) :], rejection]
+        # A case opened before the cap journaled every refusal; replay keeps doing so.
+        if s.rejected_count <= JOURNALED_REJECTIONS or not workflow.patched(
+            "journal-rejections-capped"
+        ):
+            self._note(s.step, "rejection", rejection.model_dump(mode="json"), actor)
+        workflow.logger.info("rejected %s: %s", action, refusal.code)
+
+    @property
+    def _actions(self) -> dict[str, tuple[type, Callable, Callable]]:
+        return {
+            "forward": (Forward, check_forward, self._apply_forward),
+            "member_decision": (MemberDecision, check_member_decision, self._apply_member_decision),
+            "chairman_decision": (
+                ChairmanDecision,
+                check_chairman_decision,
+                self._apply_chairman_decision,
+            ),
+        }
 
     def _forward_to(self, members: list[str]) -> None:
         self._status.forwarded_to = list(members)
@@ -349,56 +416,62 @@ class ApplicationWorkflow:
     def _delivered(self) -> bool:
         return all(d.delivered for d in self._status.deliveries)
 
+    # Signals and updates take their payloads raw (`*args`): a command with no value,
+    # several values or a value of the wrong shape is then refused by the same checks as
+    # a wrong decision, and never raises inside the workflow.
+
     @workflow.signal(name="forward")
-    def forward_signal(self, cmd: Forward) -> None:
-        self._act("forward", cmd, check_forward, self._apply_forward, signal=True)
+    def forward_signal(self, *args: Any) -> None:
+        self._act("forward", args, signal=True)
 
     @workflow.signal(name="member_decision")
-    def member_decision_signal(self, cmd: MemberDecision) -> None:
-        self._act("member_decision", cmd, check_member_decision, self._apply_member_decision, True)
+    def member_decision_signal(self, *args: Any) -> None:
+        self._act("member_decision", args, signal=True)
 
     @workflow.signal(name="chairman_decision")
-    def chairman_decision_signal(self, cmd: ChairmanDecision) -> None:
-        self._act(
-            "chairman_decision", cmd, check_chairman_decision, self._apply_chairman_decision, True
-        )
+    def chairman_decision_signal(self, *args: Any) -> None:
+        self._act("chairman_decision", args, signal=True)
+
+    @workflow.signal(dynamic=True)
+    def unknown_signal(self, name: str, args: Sequence[RawValue]) -> None:
+        # Left unhandled, the SDK would buffer every unknown signal for the case's life.
+        self._reject(shown(name), "?", Refusal("signal.unknown", {"name": shown(name)}))
 
     @workflow.update(name="forward")
-    def forward_update(self, cmd: Forward) -> CaseStatus:
-        self._act("forward", cmd, check_forward, self._apply_forward, signal=False)
+    def forward_update(self, *args: Any) -> CaseStatus:
+        self._act("forward", args, signal=False)
         return self._status
 
     @forward_update.validator
-    def _validate_forward(self, cmd: Forward) -> None:
-        self._validate(check_forward, cmd)
+    def _validate_forward(self, *args: Any) -> None:
+        self._validate("forward", args)
 
     @workflow.update(name="member_decision")
-    def member_decision_update(self, cmd: MemberDecision) -> CaseStatus:
-        self._act("member_decision", cmd, check_member_decision, self._apply_member_decision, False)
+    def member_decision_update(self, *args: Any) -> CaseStatus:
+        self._act("member_decision", args, signal=False)
         return self._status
 
     @member_decision_update.validator
-    def _validate_member_decision(self, cmd: MemberDecision) -> None:
-        self._validate(check_member_decision, cmd)
+    def _validate_member_decision(self, *args: Any) -> None:
+        self._validate("member_decision", args)
 
     @workflow.update(name="chairman_decision")
-    def chairman_decision_update(self, cmd: ChairmanDecision) -> CaseStatus:
-        self._act(
-            "chairman_decision", cmd, check_chairman_decision, self._apply_chairman_decision, False
-        )
+    def chairman_decision_update(self, *args: Any) -> CaseStatus:
+        self._act("chairman_decision", args, signal=False)
         return self._status
 
     @chairman_decision_update.validator
-    def _validate_chairman_decision(self, cmd: ChairmanDecision) -> None:
-        self._validate(check_chairman_decision, cmd)
+    def _validate_chairman_decision(self, *args: Any) -> None:
+        self._validate("chairman_decision", args)
 
-    def _validate(self, check: Callable, cmd: Any) -> None:
-        refusal = check(self._view(), cmd)
-        if refusal is not None:
-            raise Rejected(refusal)
+    def _validate(self, action: str, args: Sequence[Any]) -> None:
+        model, check, _ = self._actions[action]
+        outcome = self._check(model, check, args)
+        if isinstance(outcome, Refusal):
+            raise Rejected(outcome)
 
     @workflow.query(name="status")
-    def status(self) -> CaseStatus:
+    def status(self, *_ignored: Any) -> CaseStatus:
         return self._status
 
     # ---- what the outside sees: journal, search attributes, UI details ------------
@@ -411,8 +484,15 @@ class ApplicationWorkflow:
         self._publish()
 
     def _escalate(self, step: Step, kind: str, note: str) -> None:
-        escalation = Escalation(at=workflow.now(), step=step, kind=kind, note=note)
-        self._status.escalations.append(escalation)
+        escalations = self._status.escalations
+        last = escalations[-1] if escalations else None
+        if last is not None and (last.kind, last.step) == (kind, step):
+            # A daily reminder for a decision that never comes: one entry that counts,
+            # so that the state of a forgotten case does not grow day by day.
+            last.count += 1
+            last.at = workflow.now()
+        else:
+            escalations.append(Escalation(at=workflow.now(), step=step, kind=kind, note=note))
         self._note(step, "escalation", {"kind": kind, "note": note})
         workflow.logger.warning("escalation %s at %s: %s", kind, step.value, note)
         self._publish()
@@ -421,7 +501,7 @@ class ApplicationWorkflow:
         self._seq += 1
         self._journal.append(
             CaseEvent(
-                application_id=self._app.application_id,
+                application_id=self._status.application_id,
                 seq=self._seq,
                 at=workflow.now(),
                 kind=kind,

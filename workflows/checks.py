@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 from models.case import Step
 from models.decisions import (
@@ -39,6 +42,11 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "members: мүшелер тізімі бос болмауы керек",
         "members: список членов комиссии не может быть пустым",
         "members: the list of members must not be empty",
+    ),
+    "members.duplicate": (
+        "members: {ids} — тізімде екі рет аталған",
+        "members: {ids} — указаны в списке дважды",
+        "members: {ids} are named twice",
     ),
     "members.unknown": (
         "members: {ids} — бұл комиссияның мүшесі емес",
@@ -80,17 +88,95 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "until: освобождение предоставляется без срока, дата не указывается",
         "until: an exemption has no end date",
     ),
+    "until.on_refusal": (
+        "until: бас тартуда мерзімнің соңғы күні көрсетілмейді",
+        "until: при отказе дата окончания срока не указывается",
+        "until: a refusal carries no end date",
+    ),
+    "until.too_late": (
+        "until: {until} әскерге шақырылу міндеті аяқталатын күннен ({limit}, 27 жасқа толар"
+        " алдындағы күн) кейін",
+        "until: {until} позже окончания призывного возраста ({limit}, день перед 27-летием)",
+        "until: {until} is after the end of liability to conscription ({limit}, the day"
+        " before the 27th birthday)",
+    ),
     "reasons.missing": (
         "reasons: бас тарту кемінде бір себеппен негізделуі керек",
         "reasons: отказ должен содержать хотя бы одну причину",
         "reasons: a refusal needs at least one reason",
+    ),
+    "reasons.blank": (
+        "reasons: {numbers}-себеп бос",
+        "reasons: причина № {numbers} пуста",
+        "reasons: reason {numbers} is empty",
+    ),
+    "grant.with_refusal_ground": (
+        "refusal_ground: оң шешімде бас тарту негізі көрсетілмейді",
+        "refusal_ground: при положительном решении основание отказа не указывается",
+        "refusal_ground: a grant carries no refusal ground",
     ),
     "reasons.on_grant": (
         "reasons: оң шешімге бас тарту себептері жазылмайды",
         "reasons: к положительному решению причины отказа не прилагаются",
         "reasons: a grant carries no refusal reasons",
     ),
+    "payload.missing": (
+        "Командада дерек жоқ; бір мән күтіледі",
+        "Команда не содержит данных; ожидается одно значение",
+        "The command carries no data; one value is expected",
+    ),
+    "payload.several": (
+        "Командада {count} мән бар; біреуі ғана күтіледі",
+        "Команда содержит {count} значений; ожидается одно",
+        "The command carries {count} values; exactly one is expected",
+    ),
+    "payload.invalid": (
+        "Команда дұрыс емес: «{field}» өрісі — {rule_kk}",
+        "Неверная команда: поле «{field}» — {rule_ru}",
+        "Invalid command: field '{field}': {rule_en}",
+    ),
+    "signal.unknown": (
+        "«{name}» деген сигнал жоқ; еленбеді",
+        "Сигнала «{name}» нет; он пропущен",
+        "There is no signal '{name}'; it was dropped",
+    ),
 }
+
+# Why a field of a command was refused, by pydantic's error type.
+_RULES: dict[str, tuple[str, str, str]] = {
+    "missing": ("міндетті, бірақ жоқ", "обязательно, но отсутствует", "required but missing"),
+    "extra": ("мұндай өріс жоқ", "такого поля нет", "no such field"),
+    "too_long": ("тым ұзын", "слишком длинное", "too long"),
+    "too_many": ("тым көп мән", "слишком много значений", "too many values"),
+    "format": ("пішімі дұрыс емес", "неверный формат", "wrong format"),
+    "choice": (
+        "рұқсат етілген мәндердің бірі емес",
+        "значение не из допустимых",
+        "not one of the allowed values",
+    ),
+    "text.control": (
+        "басқару немесе көрінбейтін таңбалар бар",
+        "содержит управляющие или невидимые символы",
+        "contains control or invisible characters",
+    ),
+    "text.blank": ("бос мәтін", "пустой текст", "blank text"),
+    "type": ("мәннің түрі дұрыс емес", "неверный тип значения", "wrong type of value"),
+}
+_RULE_OF_ERROR = {
+    "missing": "missing",
+    "extra_forbidden": "extra",
+    "string_too_long": "too_long",
+    "too_long": "too_many",
+    "string_too_short": "text.blank",
+    "string_pattern_mismatch": "format",
+    "literal_error": "choice",
+    "enum": "choice",
+    "date_from_datetime_parsing": "format",
+    "date_parsing": "format",
+}
+
+FIELD_SHOWN = 64
+"""How much of an outsider's field name or id a refusal repeats."""
 
 STEP_NAMES: dict[str, tuple[str, str]] = {
     "accept": ("қабылдау", "приём"),
@@ -115,6 +201,50 @@ class Refusal:
         return template.format(**self.params)
 
 
+def shown(value: object) -> str:
+    """An outsider's value cut to a length a refusal may repeat, printable."""
+    text = "".join(ch if ch.isprintable() else "?" for ch in str(value)[: FIELD_SHOWN + 1])
+    return text if len(text) <= FIELD_SHOWN else text[: FIELD_SHOWN - 1] + "…"
+
+
+def _invalid(error: Any) -> Refusal:
+    field = ".".join(str(part) for part in error["loc"]) or "-"
+    kind = error["type"]
+    rule = _RULE_OF_ERROR.get(kind, "type")
+    if kind == "value_error":
+        message = str(error.get("msg", ""))
+        rule = next((r for r in ("text.control", "text.blank") if r in message), "format")
+    kk, ru, en = _RULES[rule]
+    return Refusal(
+        "payload.invalid", {"field": shown(field), "rule_kk": kk, "rule_ru": ru, "rule_en": en}
+    )
+
+
+Command = TypeVar("Command", bound=BaseModel)
+
+
+def parse_command(model: type[Command], args: tuple[Any, ...]) -> Command | Refusal:
+    """The one command an update or signal must carry, or why it cannot be read.
+
+    Handlers take their payloads raw, so that no payload (none, several, of another shape,
+    huge) can raise inside workflow code."""
+    if not args:
+        return Refusal("payload.missing", {})
+    if len(args) > 1:
+        return Refusal("payload.several", {"count": str(len(args))})
+    try:
+        return model.model_validate(args[0])
+    except ValidationError as bad:
+        return _invalid(bad.errors(include_url=False, include_input=False)[0])
+
+
+def claimed_actor(args: tuple[Any, ...]) -> str:
+    """Who a command says it comes from, as far as it can be read, for the record."""
+    first = args[0] if args else None
+    actor = first.get("actor") if isinstance(first, dict) else None
+    return shown(actor) if isinstance(actor, str) and actor else "?"
+
+
 @dataclass(frozen=True)
 class CaseView:
     """The part of a case's state that the checks read."""
@@ -126,6 +256,8 @@ class CaseView:
     answered: tuple[str, ...]
     service: str
     accepted_on: date | None
+    until_limit: date | None = None
+    """The last day a deferral may run: the day before the 27th birthday."""
 
 
 def _wrong_step(view: CaseView, wanted: Step) -> Refusal:
@@ -158,6 +290,9 @@ def check_forward(view: CaseView, cmd: Forward) -> Refusal | None:
     if cmd.members is not None:
         if not cmd.members:
             return Refusal("members.empty", {})
+        twice = sorted({m for m in cmd.members if cmd.members.count(m) > 1})
+        if twice:
+            return Refusal("members.duplicate", {"ids": ", ".join(twice)})
         unknown = [m for m in cmd.members if m not in view.members]
         if unknown:
             return Refusal("members.unknown", {"ids": ", ".join(unknown)})
@@ -189,9 +324,19 @@ def check_chairman_decision(view: CaseView, cmd: ChairmanDecision) -> Refusal | 
     if cmd.verdict == ChairmanVerdict.refuse:
         if not [r for r in cmd.reasons if r.strip()]:
             return Refusal("reasons.missing", {})
+        blank = [str(n) for n, r in enumerate(cmd.reasons, 1) if not r.strip()]
+        if blank:
+            return Refusal("reasons.blank", {"numbers": ", ".join(blank)})
+        # The notice cites the ground of para. 9 the chairman chose; none is presumed.
+        if cmd.refusal_ground is None:
+            return Refusal("refusal.ground_missing", {})
+        if cmd.until is not None:
+            return Refusal("until.on_refusal", {})
         return None
     if cmd.reasons:
         return Refusal("reasons.on_grant", {})
+    if cmd.refusal_ground is not None:
+        return Refusal("grant.with_refusal_ground", {})
     if view.service == "exemption":
         if cmd.until is not None:
             return Refusal("until.not_for_exemption", {})
@@ -202,5 +347,10 @@ def check_chairman_decision(view: CaseView, cmd: ChairmanDecision) -> Refusal | 
         return Refusal(
             "until.not_after_acceptance",
             {"until": cmd.until.isoformat(), "accepted": view.accepted_on.isoformat()},
+        )
+    if view.until_limit is not None and cmd.until > view.until_limit:
+        return Refusal(
+            "until.too_late",
+            {"until": cmd.until.isoformat(), "limit": view.until_limit.isoformat()},
         )
     return None

@@ -1,0 +1,61 @@
+"""Free text that a person typed and another person will read on a signed document.
+
+Control characters (NUL, ESC, BEL) and invisible format characters (zero-width spaces,
+bidi overrides that reorder what a reader sees) have no place in a name, an address or
+a reason, and text made only of them or of spaces says nothing. Pure code: workflows
+and models both use it."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
+
+_KEPT_CONTROLS = {"\n", "\t"}
+
+
+def unreadable(value: str, multiline: bool) -> str | None:
+    """Why `value` is not readable text, or None when it is: `control` or `blank`."""
+    for ch in value:
+        category = unicodedata.category(ch)
+        if category == "Cc" and not (multiline and ch in _KEPT_CONTROLS):
+            return "control"
+        if category in ("Cf", "Co", "Cs", "Cn"):
+            return "control"
+    if not any(not ch.isspace() for ch in value):
+        return "blank"
+    return None
+
+
+def _readable(multiline: bool, blank_ok: bool = False):
+    def check(value: str) -> str:
+        problem = unreadable(value, multiline)
+        if problem == "blank" and blank_ok:
+            return value
+        if problem == "control":
+            raise ValueError("text.control: control or invisible characters are not allowed")
+        if problem == "blank":
+            raise ValueError("text.blank: the text has no visible characters")
+        return value
+
+    return AfterValidator(check)
+
+
+def Line(max_length: int, **kw) -> type[str]:  # noqa: N802 - reads as a type
+    """One line of readable text, at most `max_length` characters."""
+    return Annotated[str, Field(max_length=max_length, **kw), _readable(False)]  # type: ignore[return-value]
+
+
+def Paragraph(max_length: int, blank_ok: bool = False, **kw) -> type[str]:  # noqa: N802
+    """Readable text that may span lines, at most `max_length` characters. `blank_ok`
+    leaves an empty text to a check that can say better what is missing."""
+    return Annotated[  # type: ignore[return-value]
+        str, Field(max_length=max_length, **kw), _readable(True, blank_ok)
+    ]
+
+
+CASEWORKER_ID = Annotated[
+    str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9._-]*$")
+]
+"""A caseworker's roster id: short, lowercase, no spaces."""

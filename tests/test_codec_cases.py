@@ -1,0 +1,194 @@
+"""Acceptance of issue 10 on the real dev server: cases run by the `shaqyru` command leave
+no personal data in their raw history, read back with the key ring and only with it,
+and survive a key rotation in the middle."""
+
+from __future__ import annotations
+
+import base64
+import json
+import subprocess
+import sys
+import threading
+from datetime import date
+from pathlib import Path
+
+from temporalio.api.common.v1 import Payload
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+
+import codec
+from codec.payloads import KEY_ID, is_encrypted
+from codec.server import CodecServer
+from models.application import Application
+from tests import test_cli_cases
+from tests.test_cli_cases import CHAIR, MEMBERS, Cli, until_step
+from workflows.application import WORKFLOW_NAME, workflow_id
+
+TEMPORAL = str(Path(sys.executable).parent / "temporal")
+
+cli = test_cli_cases.cli  # the fixture: the `shaqyru` command against the dev server
+
+
+def secrets_of(path: Path) -> list[str]:
+    a = json.loads(path.read_text(encoding="utf-8"))["applicant"]
+    return [a["iin"], a["surname"], a["name"], a["address"], a["phone"]]
+
+
+def raw_history(cli: Cli, wid: str, *options: str) -> str:
+    """The history as the real Temporal CLI prints it, payloads' bytes decoded from base64
+    so that clear text would show wherever it is."""
+    out = subprocess.run(
+        [TEMPORAL, "workflow", "show", "-w", wid, "-o", "json", *options]
+        + ["--address", cli.env["TEMPORAL_ADDRESS"], "--namespace", cli.env["TEMPORAL_NAMESPACE"]],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    texts: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+        elif isinstance(node, str):
+            texts.append(node)
+            try:
+                texts.append(base64.b64decode(node, validate=True).decode("utf-8", "replace"))
+            except ValueError:
+                pass
+
+    walk(json.loads(out))
+    return "\n".join(texts)
+
+
+async def plain_client(cli: Cli) -> Client:
+    """A client without the codec: it sees what the server keeps."""
+    return await Client.connect(
+        cli.env["TEMPORAL_ADDRESS"],
+        namespace=cli.env["TEMPORAL_NAMESPACE"],
+        data_converter=pydantic_data_converter,
+    )
+
+
+async def stored_payloads(cli: Cli, wid: str) -> list[Payload]:
+    history = await (await plain_client(cli)).get_workflow_handle(wid).fetch_history()
+    found: list[Payload] = []
+
+    def visit(message) -> None:
+        if isinstance(message, Payload):
+            found.append(message)
+            return
+        for field, value in message.ListFields():
+            if field.message_type is None or field.message_type.GetOptions().map_entry:
+                continue  # maps hold search attributes, memo keys: not our payloads
+            for item in value if field.is_repeated else [value]:
+                visit(item)
+
+    for event in history.events:
+        visit(event)
+    return found
+
+
+async def run_case(cli: Cli, path: Path, app: str, details: str, between=None) -> None:
+    run = await cli("submit", str(path))
+    assert run.code == 0, run.err
+    await until_step(cli, app, "forward")
+    if between is not None:
+        await between()
+    assert (await cli("forward", app, "--as", CHAIR)).code == 0
+    assert (await cli("vote", app, "agree", "--as", MEMBERS[0])).code == 0
+    refuse = ["vote", app, "refuse", "--ground", "1", "--details", details, "--as", MEMBERS[1]]
+    assert (await cli(*refuse)).code == 0
+    assert (await cli("vote", app, "agree", "--as", MEMBERS[2])).code == 0
+    until = date(date.today().year + 2, 6, 30).isoformat()
+    assert (await cli("decide", app, "grant", "--until", until, "--as", CHAIR)).code == 0
+    await until_step(cli, app, "done")
+
+
+async def test_the_method_sees_clear_text_where_there_is_some(cli: Cli) -> None:
+    """The control: the same grep finds the applicant in a history written without the
+    codec, so its silence below means something."""
+    app, path = cli.application()
+    client = await plain_client(cli)
+    application = Application.model_validate_json(path.read_text(encoding="utf-8"))
+    handle = await client.start_workflow(
+        WORKFLOW_NAME, application, id=workflow_id(app), task_queue="nobody-serves-this"
+    )
+    try:
+        raw = raw_history(cli, handle.id)
+        assert all(s in raw for s in secrets_of(path))
+    finally:
+        await handle.terminate("control case")
+
+
+async def test_raw_history_holds_no_personal_data_and_needs_the_key(
+    cli: Cli, keyring: codec.KeyFile
+) -> None:
+    app, path = cli.application()
+    secret = secrets_of(path)
+    await run_case(cli, path, app, details=f"Справка {secret[1]} просрочена")
+
+    raw = raw_history(cli, workflow_id(app))
+    assert app in raw and "binary/encrypted" in raw  # it is the case, and it is sealed
+    leaked = [s for s in secret if s in raw]
+    assert not leaked, leaked
+    stored = await stored_payloads(cli, workflow_id(app))
+    assert stored and all(is_encrypted(p) for p in stored)
+
+    show = await cli("show", app, "--lang", "en")
+    assert show.code == 0, show.err
+    assert f"Справка {secret[1]} просрочена" in show.out  # decrypted for the caseworker
+    history = await cli("history", app, "--lang", "en")
+    assert history.code == 0, history.err
+
+    # The same Temporal CLI reads it in clear through the codec server, with its token.
+    token = "cli-token-" + "0123456789abcdef"
+    server = CodecServer(("127.0.0.1", 0), keyring, token, [])
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        auth = ["--codec-endpoint", server.url, "--codec-auth", f"Bearer {token}"]
+        clear = raw_history(cli, workflow_id(app), *auth)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    assert all(s in clear for s in secret)
+
+
+async def test_without_the_key_show_and_history_say_so_plainly(cli: Cli, tmp_path) -> None:
+    app, path = cli.application()
+    assert (await cli("submit", str(path))).code == 0
+    await until_step(cli, app, "forward")
+    other = codec.KeyFile(tmp_path / "other.json")
+    other.create()
+    for ring, says in ((tmp_path / "absent.json", "no key ring at"), (other.path, "does not hold")):
+        for command in ("show", "history"):
+            run = await cli(command, app, env={"SHAQYRU_KEYRING": str(ring)})
+            assert run.code != 0 and "Traceback" not in run.err, run.err
+            assert says in run.err, run.err
+
+
+async def test_rotation_in_the_middle_of_a_case(cli: Cli, keyring: codec.KeyFile) -> None:
+    app, path = cli.application()
+    before = keyring.ring().current
+
+    async def rotate() -> None:
+        run = await cli("keys", "rotate")
+        assert run.code == 0, run.err
+
+    await run_case(cli, path, app, details="Анықтама жарамсыз", between=rotate)
+    after = keyring.ring().current
+    assert after != before and before in keyring.ring().keys
+    used = {p.metadata[KEY_ID].decode() for p in await stored_payloads(cli, workflow_id(app))}
+    assert {before, after} <= used  # the application under the old key, the end under the new
+    show = await cli("show", app, "--json")
+    assert show.code == 0, show.err
+    assert json.loads(show.out)["step"] == "done"
+    history = await cli("history", app, "--json")
+    assert history.code == 0, history.err
+    assert [e["kind"] for e in json.loads(history.out)][0] == "start"

@@ -1,0 +1,161 @@
+"""The codec server over real HTTP on the loopback: the Temporal UI's protocol, its token,
+its CORS answers and its bounds."""
+
+from __future__ import annotations
+
+import base64
+import json
+import socket
+import threading
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from google.protobuf import json_format
+from temporalio.api.common.v1 import Payload, Payloads
+
+import codec
+from codec.payloads import ENCODING, encrypt
+from codec.server import MAX_BODY, CodecServer, ensure_token
+
+TOKEN = "t0ken-for-the-tests-only-0123456789"
+UI = "http://localhost:8233"
+SECRET = "Серікбаев, 990517300123".encode()
+
+
+@pytest.fixture
+def server(keyring) -> Iterator[CodecServer]:
+    srv = CodecServer(("127.0.0.1", 0), keyring, TOKEN, [UI])
+    # A short poll: shutdown() waits for the loop to look up.
+    thread = threading.Thread(target=srv.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+    thread.join()
+
+
+def plain() -> Payload:
+    return Payload(metadata={"encoding": b"json/plain"}, data=b'{"surname": "' + SECRET + b'"}')
+
+
+def body(*payloads: Payload) -> str:
+    return json_format.MessageToJson(Payloads(payloads=payloads))
+
+
+def payloads_of(response: httpx.Response) -> list[Payload]:
+    return list(json_format.Parse(response.text, Payloads()).payloads)
+
+
+def post(server: CodecServer, path: str, content: str, **headers: str) -> httpx.Response:
+    return httpx.post(f"{server.url}{path}", content=content, headers=headers, timeout=10)
+
+
+def test_decode_needs_the_token(server, keyring):
+    sealed = encrypt(plain(), keyring.ring())
+    for headers in ({}, {"Authorization": "Bearer wrong-token-of-some-length"}):
+        r = post(server, "/decode", body(sealed), **headers)
+        assert r.status_code == 401
+        assert r.headers["WWW-Authenticate"].startswith("Bearer")
+        # Not JSON: the UI would take a JSON answer for the decoded payloads.
+        assert r.headers["Content-Type"].startswith("text/plain")
+        with pytest.raises(ValueError):
+            json.loads(r.text)
+        assert SECRET not in r.content
+
+
+def test_decode_with_a_bearer_token_or_the_token_in_the_path(server, keyring):
+    sealed = encrypt(plain(), keyring.ring())
+    by_header = post(server, "/decode", body(sealed), Authorization=f"Bearer {TOKEN}")
+    by_path = post(server, f"/{TOKEN}/decode", body(sealed))
+    deeper = post(server, f"/codec/{TOKEN}/decode", body(sealed))
+    for r in (by_header, by_path, deeper):
+        assert r.status_code == 200, r.text
+        assert payloads_of(r) == [plain()]
+    # The UI's own wire form: base64 in metadata and data.
+    raw = json.loads(by_header.text)["payloads"][0]
+    assert base64.b64decode(raw["data"]) == plain().data
+
+
+def test_an_empty_list_answers_an_empty_list(server):
+    r = post(server, f"/{TOKEN}/decode", '{"payloads": []}')
+    assert r.status_code == 200 and r.json() == {"payloads": []}
+
+
+def test_encode_then_decode_and_plain_payloads_pass(server):
+    encoded = payloads_of(post(server, f"/{TOKEN}/encode", body(plain())))
+    assert encoded[0].metadata["encoding"] == ENCODING and SECRET not in encoded[0].data
+    decoded = payloads_of(post(server, f"/{TOKEN}/decode", body(encoded[0], plain())))
+    assert decoded == [plain(), plain()]
+
+
+def test_a_payload_under_an_unknown_key_stays_encrypted_alone(server, keyring):
+    foreign = encrypt(plain(), codec.KeyRing.generate())
+    ours = encrypt(plain(), keyring.ring())
+    decoded = payloads_of(post(server, f"/{TOKEN}/decode", body(foreign, ours)))
+    assert decoded == [foreign, plain()]
+
+
+def test_cors_for_the_ui_origin_only(server):
+    pre = httpx.options(
+        f"{server.url}/decode",
+        headers={
+            "Origin": UI,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type,x-namespace,authorization",
+        },
+    )
+    assert pre.status_code == 204
+    assert pre.headers["Access-Control-Allow-Origin"] == UI
+    allowed = {h.strip().lower() for h in pre.headers["Access-Control-Allow-Headers"].split(",")}
+    assert {"content-type", "x-namespace", "authorization"} <= allowed
+    evil = httpx.options(f"{server.url}/decode", headers={"Origin": "http://evil.example"})
+    assert evil.status_code == 403 and "Access-Control-Allow-Origin" not in evil.headers
+    r = post(server, f"/{TOKEN}/decode", body(plain()), Origin=UI, **{"X-Namespace": "default"})
+    assert r.status_code == 200 and r.headers["Access-Control-Allow-Origin"] == UI
+
+
+@pytest.mark.parametrize(
+    "content, status",
+    [
+        ("not json", 400),
+        ('{"payloads": {"a": 1}}', 400),
+        ('{"payloads": [{"data": "!!not base64!!"}]}', 400),
+        ("[" * 100_000 + "]" * 100_000, 400),
+        (json.dumps({"payloads": [{}] * 10_001}), 400),
+    ],
+    ids=["not-json", "not-a-list", "bad-base64", "deep", "too-many"],
+)
+def test_bad_bodies_are_refused(server, content, status):
+    r = post(server, f"/{TOKEN}/decode", content)
+    assert r.status_code == status, r.text
+
+
+def test_a_body_over_the_bound_is_refused_before_it_is_read(server):
+    host, port = server.server_address[:2]
+    with socket.create_connection((host, port), timeout=10) as s:
+        s.sendall(
+            f"POST /{TOKEN}/decode HTTP/1.1\r\nHost: x\r\nContent-Length: {MAX_BODY + 1}\r\n"
+            "Content-Type: application/json\r\n\r\n".encode()
+        )
+        answer = s.recv(4096).decode()
+    assert answer.startswith("HTTP/1.0 413") or answer.startswith("HTTP/1.1 413")
+
+
+def test_unknown_paths_and_the_log_never_show_the_token(server, capsys):
+    assert post(server, f"/{TOKEN}/other", "{}").status_code == 404
+    post(server, f"/{TOKEN}/decode", body(plain()))
+    post(server, "/decode", body(plain()))
+    out = capsys.readouterr()
+    assert "decode" in out.out + out.err  # it does log the requests...
+    assert TOKEN not in out.out + out.err  # ...without their path
+
+
+def test_token_file_is_made_once_and_private(tmp_path):
+    path = tmp_path / "codec-token"
+    token = ensure_token(path)
+    assert len(token) >= 32 and (path.stat().st_mode & 0o777) == 0o600
+    assert ensure_token(path) == token
+    path.chmod(0o644)
+    with pytest.raises(codec.KeysUnavailable, match="chmod 600"):
+        ensure_token(path)
