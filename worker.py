@@ -21,6 +21,7 @@ from activities.context import Context
 from connection import connect
 from documents.store import default_store
 from workflows.application import ApplicationWorkflow
+from workflows.runner import workflow_runner
 
 
 def configure_logging(json_logs: bool, stream=None) -> None:
@@ -79,6 +80,7 @@ def build_worker(
             client,
             task_queue=task_queue,
             workflows=[ApplicationWorkflow],
+            workflow_runner=workflow_runner(),
             activities=all_activities(ctx),
             activity_executor=executor,
             # Slots are shared by every activity. Deliveries take at most
@@ -97,6 +99,18 @@ async def run(settings: config.Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     ctx = Context.from_settings(settings)
+    # Without trust anchors no case could take a signed action: say so now, not at the
+    # first registration.
+    assert ctx.trust_source is not None
+    try:
+        ctx.trust_source()
+    except Exception as problem:
+        log.error(
+            "cannot read the trusted CAs or the enrolled certificates; for development run "
+            "`shaqyru keys dev init`, else set SHAQYRU_TRUSTED_CA and SHAQYRU_KEY_BINDINGS",
+            problem=str(problem),
+        )
+        raise SystemExit(1) from None
     with ThreadPoolExecutor(max_workers=SYNC_THREADS) as executor:
         worker = build_worker(client, ctx, settings.task_queue, executor, SYNC_THREADS)
         log.info(

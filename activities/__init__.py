@@ -20,6 +20,7 @@ def all_activities(ctx: Context) -> list[Callable]:
         calendar_due,
         records.record_events,
         registrar.register_application,
+        registrar.capture_trust,
         issuer.issue_result,
         courier.deliver_to_cabinet,
         courier.deliver_to_military_body,

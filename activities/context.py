@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.engine import Engine
 
@@ -24,6 +26,10 @@ class Context:
     delivery_timeout: float = 20.0
     # HTTP deliveries one worker runs at once; see worker.py for the slots this leaves.
     delivery_limit: int = 100
+    # The trusted CAs (with their revocation lists) and the caseworkers' enrolled
+    # certificates, read afresh for each case. None only where a test builds a worker to
+    # try the process alone: its cases then take unsigned actions.
+    trust_source: Callable[[], tuple[Any, dict[str, Any]]] | None = None
     _signer: tuple | None = field(default=None, repr=False)
 
     def signer(self) -> tuple:
@@ -57,4 +63,11 @@ class Context:
                 "military": settings.military_endpoint,
             },
             delivery_timeout=settings.delivery_timeout,
+            trust_source=lambda: _trust(settings),
         )
+
+
+def _trust(settings: Settings) -> tuple[Any, dict[str, Any]]:
+    from documents.identity import bindings_from_settings, trust_from_settings
+
+    return trust_from_settings(settings), bindings_from_settings(settings)

@@ -18,6 +18,7 @@ from documents.render import application_json, render_application
 from models.application import Application
 from models.case import Registration
 from models.roster import District, Roster
+from models.signature import CaseTrust
 from models.tables import ApplicationRow
 from rules.timezone import ALMATY
 
@@ -76,6 +77,23 @@ class Registrar:
                 db.refresh(row)
                 return row
         raise ApplicationError("could not allocate a registration number; will retry")
+
+    @activity.defn(name="capture_trust")
+    def capture_trust(self, commission: District) -> CaseTrust:
+        """The trust anchors and the enrolled certificates of this commission's people."""
+        if self.ctx.trust_source is None:
+            return CaseTrust()
+        try:
+            trust, enrolled = self.ctx.trust_source()
+        except Exception as problem:  # a missing or stale CA file or revocation list
+            raise ApplicationError(f"cannot read the trusted CAs: {problem}"[:300]) from None
+        people = [commission.chairman, *commission.members]
+        bindings = {}
+        for p in people:
+            bound = enrolled.get(p.id)
+            if bound:
+                bindings[p.id] = [bound] if isinstance(bound, str) else list(bound)[:4]
+        return CaseTrust(trust=trust, bindings=bindings)
 
     @activity.defn(name="register_application")
     def register_application(self, app: Application, accepted_at: datetime) -> Registration:

@@ -24,9 +24,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from functools import partial
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 from rich.text import Text
 from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import (
@@ -46,6 +48,7 @@ import settings as config
 from cli import present
 from cli.present import CaseRow, Entry, Execution, t, when
 from codec import CodecError
+from documents.identity import IdentityError, load_personal_key, personal_key_path, sign_command
 from models.case import CaseStatus, Step
 from models.decisions import (
     ChairmanDecision,
@@ -117,6 +120,13 @@ def _run(ctx: Ctx, work: Callable[[], Awaitable[None]]) -> None:
             typer.echo(json.dumps(f.payload or {"error": f.message}, ensure_ascii=False))
         typer.echo(f.message, err=True)
         raise typer.Exit(f.code) from None
+    except ValidationError as e:
+        # A caseworker's own text that the command's rules refuse (too long, a control
+        # character): named by its field, before anything is sent.
+        problem = e.errors(include_url=False)[0]
+        field = ".".join(str(p) for p in problem["loc"])
+        typer.echo(t("bad_field", ctx.lang, field=field, rule=problem["msg"]), err=True)
+        raise typer.Exit(BAD_INPUT) from None
     except CodecError as e:
         if ctx.as_json:
             typer.echo(json.dumps({"error": "keys", "detail": str(e)}, ensure_ascii=False))
@@ -378,13 +388,24 @@ async def overdue(
 
 
 async def act(
-    ctx: Ctx, app: str, update: str, cmd: Any, done: Callable[[CaseStatus], str]
+    ctx: Ctx, app: str, update: str, make: Callable[[], Any], done: Callable[[CaseStatus], str]
 ) -> CaseStatus:
+    """Build the caseworker's command (its own checks may refuse his text), sign it with
+    his key and send it as the update; the case's answer is printed."""
+    cmd = make()
+    # The caseworker's own key proves the action is his: unlocked before anything is sent.
+    try:
+        identity = load_personal_key(personal_key_path(cmd.actor, ctx.settings))
+    except IdentityError as e:
+        raise Fail(BAD_INPUT, t("no_personal_key", ctx.lang, actor=cmd.actor, error=e)) from None
     client = await open_client(ctx)
     handle = client.get_workflow_handle(workflow_id(app))
     try:
         status = await handle.execute_update(
-            update, cmd, result_type=CaseStatus, rpc_timeout=CALL_TIMEOUT
+            update,
+            sign_command(identity, app, update, cmd),
+            result_type=CaseStatus,
+            rpc_timeout=CALL_TIMEOUT,
         )
     except WorkflowUpdateFailedError as e:
         raise _refusal(ctx, e.cause) from None
@@ -877,7 +898,7 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one closure per command
         """Chairman: send the application to the commission's members."""
         ctx = _ctx(lang, as_json)
         app_, me = _app_id(app_id, ctx.lang), _actor(actor, ctx.lang)
-        cmd = Forward(actor=me, members=list(member) if member else None)
+        cmd = partial(Forward, actor=me, members=list(member) if member else None)
 
         async def work() -> None:
             await act(
@@ -910,7 +931,9 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one closure per command
         app_, me = _app_id(app_id, ctx.lang), _actor(actor, ctx.lang)
         # The workflow judges the combination (e.g. agree with a ground), so that the
         # caseworker gets its one wording of every rule.
-        cmd = MemberDecision(actor=me, verdict=vote, refusal_ground=ground, details=details)
+        cmd = partial(
+            MemberDecision, actor=me, verdict=vote, refusal_ground=ground, details=details
+        )
         key = "done_agree" if vote == MemberVerdict.agree else "done_refuse"
 
         async def work() -> None:
@@ -944,7 +967,8 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one closure per command
         ctx = _ctx(lang, as_json)
         app_, me = _app_id(app_id, ctx.lang), _actor(actor, ctx.lang)
         end: date | None = until.date() if until else None
-        cmd = ChairmanDecision(
+        cmd = partial(
+            ChairmanDecision,
             actor=me,
             verdict=verdict,
             until=end,

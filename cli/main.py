@@ -8,7 +8,16 @@ import sys
 
 import typer
 
-from cli import calendar_cmd, cases, check_cmd, documents_cmd, keys_cmd, rules_cmd, sample_cmd
+from cli import (
+    calendar_cmd,
+    cases,
+    check_cmd,
+    documents_cmd,
+    keys_cmd,
+    keys_dev_cmd,
+    rules_cmd,
+    sample_cmd,
+)
 
 EXIT_STATUS = (
     "Exit status: 0 done (check: valid); 1 refused (the case did not accept the action, the "
@@ -35,6 +44,8 @@ def _root() -> None:
 
 for module in (check_cmd, rules_cmd, calendar_cmd, sample_cmd, cases, documents_cmd, keys_cmd):
     module.register(app)
+# The caseworkers' development keys sit with the encryption keys: `shaqyru keys dev init`.
+keys_cmd.keys_app.add_typer(keys_dev_cmd.keys_dev_app, name="dev")
 
 
 def main() -> None:

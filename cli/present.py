@@ -57,6 +57,16 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "цифр и знаков «.», «_», «-»",
         "{actor}: a caseworker id has only lowercase Latin letters, digits, '.', '_', '-'",
     ),
+    "no_personal_key": (
+        "{actor}: жеке қолтаңба кілтін ашу мүмкін емес: {error}",
+        "{actor}: не удаётся открыть личный ключ подписи: {error}",
+        "{actor}: cannot open the personal signing key: {error}",
+    ),
+    "bad_field": (
+        "{field}: мән қабылданбайды ({rule}); ештеңе жіберілмеді",
+        "{field}: значение не принимается ({rule}); ничего не отправлено",
+        "{field}: the value is refused ({rule}); nothing was sent",
+    ),
     "no_keys": (
         "Істің дербес деректерін оқу мүмкін емес: {error}",
         "Не удаётся прочитать персональные данные дела: {error}",

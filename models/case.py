@@ -129,6 +129,9 @@ class CaseStatus(BaseModel):
     rejected_count: int = Field(default=0, description="Every refused signal, counted")
     escalations: list[Escalation] = Field(default_factory=list)
     waiting_for: list[str] = Field(default_factory=list, description="Caseworker ids to act now")
+    signed_actions: bool = Field(
+        default=False, description="Every action must carry its sender's valid signature"
+    )
 
     @property
     def overdue(self) -> bool:

@@ -1,7 +1,8 @@
 """What the chairman and the members send to a case (SPEC 4, refusal grounds SPEC 5).
 
 Every field is bounded: these commands come from outside the worker and are kept in the
-case's state and history, so none may make either grow without limit."""
+case's state and history, so none may make either grow without limit. Each carries its
+sender's signature (models.signature.Signed), which the case checks before anything else."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from datetime import date
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from models.roster import MAX_MEMBERS
+from models.signature import Signed
 from models.text import CASEWORKER_ID, Paragraph
 
 MAX_REASONS = 10
@@ -19,7 +21,7 @@ REASON_LENGTH = 1000
 DETAILS_LENGTH = 1000
 
 
-class Forward(BaseModel):
+class Forward(Signed):
     model_config = ConfigDict(extra="forbid")
 
     actor: CASEWORKER_ID = Field(description="Caseworker id of the sender")
@@ -35,7 +37,7 @@ class MemberVerdict(StrEnum):
     refuse = "refuse"
 
 
-class MemberDecision(BaseModel):
+class MemberDecision(Signed):
     model_config = ConfigDict(extra="forbid")
 
     actor: CASEWORKER_ID
@@ -49,7 +51,7 @@ class ChairmanVerdict(StrEnum):
     refuse = "refuse"
 
 
-class ChairmanDecision(BaseModel):
+class ChairmanDecision(Signed):
     model_config = ConfigDict(extra="forbid")
 
     actor: CASEWORKER_ID

@@ -103,3 +103,15 @@ def canonical_bytes(
 def command_fields(command: BaseModel) -> dict[str, Any]:
     """The fields of a command that its signature covers: all of them but the signature."""
     return command.model_dump(mode="json", exclude={"signature"})
+
+
+class CaseTrust(BaseModel):
+    """What one case checks its caseworkers' signatures against, captured into its
+    history once, at registration: the trust anchors and the certificates enrolled for the
+    people of its commission. None of it when the worker was built without trust (a test
+    of the process alone); then the case takes unsigned actions and says so."""
+
+    trust: TrustAnchors | None = None
+    bindings: dict[str, list[str]] = Field(
+        default_factory=dict, description="Caseworker id -> SHA-256 of his certificates"
+    )

@@ -107,6 +107,14 @@ SIGNATURE_MESSAGES: dict[str, tuple[str, str, str]] = {
         "{actor}: подпись не соответствует отправленным данным",
         "{actor}: the signature does not match the data sent",
     ),
+    "signature.from_future": (
+        "{actor}: қол қойылған уақыт ({signed_at}) істің уақытынан ({now}) кейін; "
+        "компьютеріңіздің сағатын тексеріңіз",
+        "{actor}: время подписи ({signed_at}) позже времени дела ({now}); "
+        "проверьте часы вашего компьютера",
+        "{actor}: the signing time ({signed_at}) is later than the case's time ({now}); "
+        "check your computer's clock",
+    ),
     "signature.replayed": (
         "{actor}: бұл қолтаңба осы өтініш бойынша бұрын қолданылған",
         "{actor}: эта подпись уже использовалась по этому заявлению",
@@ -303,3 +311,20 @@ def verify_action(
     if block.nonce in seen_nonces:
         return refuse("signature.replayed")
     return None
+
+
+def signer(block: SignatureBlock) -> dict[str, str]:
+    """Who signed, for the case's journal and its history: the certificate's fingerprint,
+    serial and subject, and when and with which nonce (the certificate itself is left out,
+    it is in the command)."""
+    summary = {"nonce": block.nonce, "signed_at": _moment(block.signed_at)}
+    try:
+        cert = x509.load_pem_x509_certificate(block.certificate_pem.encode("ascii"))
+    except (ValueError, TypeError, UnicodeError):
+        return summary
+    return {
+        **summary,
+        "certificate_sha256": fingerprint(cert),
+        "serial": format(cert.serial_number, "x"),
+        "subject": cert.subject.rfc4514_string()[:200],
+    }

@@ -28,6 +28,7 @@ from rules.iin import make_iin
 from settings import ROOT
 from workflows import search
 from workflows.application import ApplicationWorkflow
+from workflows.runner import workflow_runner
 
 BIN = Path(sys.executable).parent
 ROSTER = ROOT / "rules" / "data" / "roster-sample.json"
@@ -92,7 +93,10 @@ async def dev_env(converter: DataConverter) -> AsyncIterator[WorkflowEnvironment
     await env.shutdown()
 
 
-def make_context(tmp: Path) -> Context:
+def make_context(tmp: Path, keys: Path | None = None) -> Context:
+    """A worker's context on a fresh read model. With `keys` (a development keys folder)
+    its cases require signed actions, as a deployed worker's do; without, a test tries the
+    process alone and its cases take unsigned ones."""
     return Context(
         engine=connect(f"sqlite:///{tmp / 'shaqyru.db'}"),
         roster_path=ROSTER,
@@ -101,12 +105,37 @@ def make_context(tmp: Path) -> Context:
         signing_key=None,
         signing_cert=None,
         endpoints={"cabinet": None, "military": None},
+        trust_source=None if keys is None else lambda: _dev_trust(keys),
     )
+
+
+def _dev_trust(keys: Path) -> tuple:
+    from documents.identity import BINDINGS_FILE, CA_FILE, CRL_FILE, load_bindings, load_trust
+
+    return load_trust([keys / CA_FILE], [keys / CRL_FILE]), load_bindings(keys / BINDINGS_FILE)
+
+
+@pytest.fixture(scope="session")
+def dev_keys(tmp_path_factory) -> Path:
+    """A development CA and a PKCS #12 key for every caseworker of the sample roster (the
+    password is keys_dev_cmd.DEV_PASSWORD), made once for the session."""
+    from cli.keys_dev_cmd import init_dev_keys
+    from documents.identity import dev_keys_dir
+    from rules.roster import load_roster
+
+    root = tmp_path_factory.mktemp("signing")
+    init_dev_keys(root, load_roster(ROSTER))
+    return dev_keys_dir(root)
 
 
 @pytest.fixture
 def context(tmp_path: Path) -> Context:
     return make_context(tmp_path)
+
+
+@pytest.fixture
+def signed_context(tmp_path: Path, dev_keys: Path) -> Context:
+    return make_context(tmp_path, dev_keys)
 
 
 @pytest.fixture(scope="session")
@@ -122,6 +151,7 @@ def worker_for(
         client,
         task_queue=task_queue,
         workflows=[ApplicationWorkflow],
+        workflow_runner=workflow_runner(),
         activities=all_activities(context),
         activity_executor=executor,
         # Without a cache the worker takes no sticky queue: a worker that goes away then

@@ -26,6 +26,7 @@ from temporalio import workflow
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.worker import Worker
 
+from cli.keys_dev_cmd import DEV_PASSWORD
 from cli.present import REASON_CHARS, TEXTS
 from models.application import MAX_DOCUMENTS
 from rules import calendar
@@ -96,17 +97,22 @@ def recent_working_moment() -> datetime:
 
 
 @pytest_asyncio.fixture
-async def cli(dev_env, context, executor, tmp_path) -> AsyncIterator[Cli]:
+async def cli(dev_env, signed_context, dev_keys, executor, tmp_path) -> AsyncIterator[Cli]:
+    """The `shaqyru` command as the caseworkers run it: every action signed with the
+    caseworker's own development key, against a worker whose cases require it."""
     tq = f"cli-{uuid.uuid4().hex[:8]}"
-    env = {k: v for k, v in os.environ.items() if k not in ("SHAQYRU_LANG", "SHAQYRU_USER")}
+    unset = ("SHAQYRU_LANG", "SHAQYRU_USER", "SHAQYRU_KEY", "SHAQYRU_KEY_PASSWORD_FILE")
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     env.update(
         TEMPORAL_ADDRESS=dev_env.client.service_client.config.target_host,
         TEMPORAL_NAMESPACE=dev_env.client.namespace,
         SHAQYRU_TASK_QUEUE=tq,
         SHAQYRU_DATA=str(tmp_path),
+        SHAQYRU_KEY_PASSWORD=DEV_PASSWORD,
         COLUMNS="200",
     )
-    async with worker_for(dev_env.client, context, executor, tq):
+    (tmp_path / dev_keys.name).symlink_to(dev_keys)
+    async with worker_for(dev_env.client, signed_context, executor, tq):
         yield Cli(env, tmp_path)
 
 
@@ -511,7 +517,7 @@ async def test_overdue_lists_a_jammed_case(cli: Cli, dev_env) -> None:
 
 
 async def test_unreachable_server_exits_3_quickly(cli: Cli) -> None:
-    for args in (["inbox", "--as", "esil-m1"], ["show", "X"], ["forward", "X", "--as", "a"]):
+    for args in (["inbox", "--as", "esil-m1"], ["show", "X"], ["forward", "X", "--as", CHAIR]):
         began = time.monotonic()
         run = await cli(*args, env={"TEMPORAL_ADDRESS": "127.0.0.1:1"})
         assert run.code == 3, run.err

@@ -36,6 +36,7 @@ from tests.cases import at_step, skip_to, start, task_queue, until, weekday_at
 from tests.conftest import application, make_context, worker_for
 from worker import build_worker
 from workflows.application import ApplicationWorkflow
+from workflows.runner import workflow_runner
 
 
 def with_endpoints(tmp: Path, cabinet: Endpoint, military: Endpoint) -> Context:
@@ -161,6 +162,7 @@ async def test_worker_dies_during_delivery(time_env, tmp_path, executor):
             client,
             task_queue=tq,
             workflows=[ApplicationWorkflow],
+            workflow_runner=workflow_runner(),
             activities=all_activities(first),
             activity_executor=executor,
             max_cached_workflows=0,

@@ -12,6 +12,7 @@ from temporalio.worker import Replayer
 
 from tests.cases import HISTORIES
 from workflows.application import ApplicationWorkflow
+from workflows.runner import workflow_runner
 
 RECORDED = sorted(HISTORIES.glob("*.json"))
 
@@ -32,5 +33,9 @@ def test_histories_are_recorded():
 @pytest.mark.parametrize("path", RECORDED, ids=[p.stem for p in RECORDED])
 async def test_history_replays(path):
     history = WorkflowHistory.from_json(path.stem, path.read_text(encoding="utf-8"))
-    replayer = Replayer(workflows=[ApplicationWorkflow], data_converter=pydantic_data_converter)
+    replayer = Replayer(
+        workflows=[ApplicationWorkflow],
+        workflow_runner=workflow_runner(),
+        data_converter=pydantic_data_converter,
+    )
     await replayer.replay_workflow(history)

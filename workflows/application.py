@@ -39,8 +39,10 @@ with workflow.unsafe.imports_passed_through():
         MemberDecision,
         MemberVerdict,
     )
+    from models.signature import CaseTrust, command_fields
     from rules.eligibility import last_day_of_liability
     from rules.iin import check_iin
+    from rules.signatures import signer, verify_action
     from workflows import search
     from workflows.checks import (
         CaseView,
@@ -61,6 +63,12 @@ TERM_WORKING_DAYS = 5  # standard row 4: the whole service within five working d
 # last few are kept in full; the journal records the first ones, enough to see a pattern.
 KEPT_REJECTIONS = 10
 JOURNALED_REJECTIONS = 50
+# Nonces of genuine signatures: every accepted action's, and those of refused ones up to
+# this many, so that a signed command refused at the wrong step cannot be sent again
+# once the step is right.
+KEPT_NONCES = 200
+# How far ahead of the case's clock a signer's clock may run.
+SIGNING_CLOCK_SKEW = timedelta(minutes=10)
 
 _CALENDAR = dict(start_to_close_timeout=timedelta(seconds=10))
 _ONCE = dict(
@@ -103,6 +111,8 @@ class ApplicationWorkflow:
         self._accepted_on: date | None = None
         self._until_limit: date | None = None
         self._invalid_input: str | None = None
+        self._trust: CaseTrust | None = None
+        self._nonces: list[str] = []
         parsed = parse_command(Application, args)
         if isinstance(parsed, Refusal):
             self._invalid_input = parsed.text("en")
@@ -159,6 +169,16 @@ class ApplicationWorkflow:
         )
         s.documents.extend(s.registration.documents)
         workflow.upsert_memo({"registration_number": s.registration.number})
+        # Cases opened before caseworkers signed their actions go on without signatures.
+        if workflow.patched("signed-actions"):
+            self._trust = await workflow.execute_activity(
+                "capture_trust",
+                args=[s.registration.commission],
+                result_type=CaseTrust,
+                summary="Capture the trusted CAs and the commission's certificates",
+                **_ONCE,
+            )
+            s.signed_actions = self._trust.trust is not None
 
         self._enter(Step.forward)
         if not await self._step_deadline(Step.forward, lambda: bool(s.forwarded_to)):
@@ -333,25 +353,59 @@ class ApplicationWorkflow:
             until_limit=self._until_limit,
         )
 
-    def _check(self, model: type, check: Callable, args: Sequence[Any]) -> Any:
-        """The command the payloads carry, or the Refusal that says why it is refused."""
+    def _check(self, action: str, args: Sequence[Any]) -> tuple[Any, Refusal | None]:
+        """The command the payloads carry (None if they carry none that can be read), and
+        the refusal that says why it is not taken, if it is not. The signature is checked
+        first: an unsigned or forged command learns nothing about the case."""
+        model, check, _ = self._actions[action]
         cmd = parse_command(model, tuple(args))
         if isinstance(cmd, Refusal):
-            return cmd
-        return check(self._view(), cmd) or cmd
+            return None, cmd
+        return cmd, self._signature_refusal(action, cmd) or check(self._view(), cmd)
+
+    def _signature_refusal(self, action: str, cmd: Any) -> Refusal | None:
+        if self._trust is None or self._trust.trust is None:
+            return None
+        refused = verify_action(
+            cmd.signature,
+            self._status.application_id,
+            action,
+            command_fields(cmd),
+            cmd.actor,
+            self._trust.bindings,
+            self._trust.trust,
+            self._nonces,
+        )
+        if refused is not None:
+            return Refusal(refused.code, refused.params)
+        now = workflow.now()
+        if cmd.signature.signed_at > now + SIGNING_CLOCK_SKEW:
+            at = {"signed_at": cmd.signature.signed_at.isoformat(), "now": now.isoformat()}
+            return Refusal("signature.from_future", {"actor": cmd.actor, **at})
+        return None
 
     def _act(self, action: str, args: Sequence[Any], signal: bool) -> None:
-        model, check, apply = self._actions[action]
-        outcome = self._check(model, check, args)
-        if not isinstance(outcome, Refusal):
-            apply(outcome)
-            data = {"action": action, **outcome.model_dump(mode="json")}
-            self._note(self._status.step, "decision", data, outcome.actor)
+        _, _, apply = self._actions[action]
+        cmd, refusal = self._check(action, args)
+        genuine = cmd is not None and cmd.signature is not None and self._trust is not None
+        if refusal is None:
+            apply(cmd)
+            data = {"action": action, **command_fields(cmd)}
+            if genuine:
+                self._nonces.append(cmd.signature.nonce)
+                data["signed"] = signer(cmd.signature)
+            self._note(self._status.step, "decision", data, cmd.actor)
             self._publish()
             return
         if not signal:
-            raise Rejected(outcome)
-        self._reject(action, claimed_actor(tuple(args)), outcome)
+            raise Rejected(refusal)
+        if (
+            genuine
+            and not refusal.code.startswith("signature.")
+            and len(self._nonces) < KEPT_NONCES
+        ):
+            self._nonces.append(cmd.signature.nonce)
+        self._reject(action, claimed_actor(tuple(args)), refusal)
 
     def _reject(self, action: str, actor: str, refusal: Refusal) -> None:
         """Keep a refused signal on record: counted always, the last few in full."""
@@ -465,10 +519,9 @@ class ApplicationWorkflow:
         self._validate("chairman_decision", args)
 
     def _validate(self, action: str, args: Sequence[Any]) -> None:
-        model, check, _ = self._actions[action]
-        outcome = self._check(model, check, args)
-        if isinstance(outcome, Refusal):
-            raise Rejected(outcome)
+        _, refusal = self._check(action, args)
+        if refusal is not None:
+            raise Rejected(refusal)
 
     @workflow.query(name="status")
     def status(self, *_ignored: Any) -> CaseStatus:

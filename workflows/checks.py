@@ -20,6 +20,7 @@ from models.decisions import (
     MemberDecision,
     MemberVerdict,
 )
+from rules.signatures import SIGNATURE_MESSAGES
 
 # code -> (kk, ru, en); {placeholders} are filled from the refusal's params.
 MESSAGES: dict[str, tuple[str, str, str]] = {
@@ -141,6 +142,8 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "There is no signal '{name}'; it was dropped",
     ),
 }
+
+MESSAGES.update(SIGNATURE_MESSAGES)
 
 # Why a field of a command was refused, by pydantic's error type.
 _RULES: dict[str, tuple[str, str, str]] = {

@@ -1,0 +1,143 @@
+"""Every action of a signed case must carry its sender's valid signature (issue 9).
+
+Real keys from the development CA, the real time-skipping server: each forgery is
+refused with its own code and changes nothing; genuine actions finish the case."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+from pathlib import Path
+
+import pytest
+from temporalio.client import WorkflowUpdateFailedError
+
+from cli.keys_dev_cmd import DEV_PASSWORD, EXPIRED_FILE, REVOKED_FILE
+from documents.identity import load_personal_key, sign_command
+from models.case import CaseStatus, Step
+from models.decisions import ChairmanDecision, Forward, MemberDecision
+from tests.cases import at_step, skip_to, start, status, task_queue, until, weekday_at
+from tests.conftest import application, worker_for
+
+
+def key(dev_keys: Path, name: str):
+    return load_personal_key(dev_keys / name, DEV_PASSWORD.encode())
+
+
+async def refused(handle, name: str, cmd, code: str) -> None:
+    before = await status(handle)
+    with pytest.raises(WorkflowUpdateFailedError) as failure:
+        await handle.execute_update(name, cmd, result_type=CaseStatus)
+    assert failure.value.cause.type == code, failure.value.cause
+    after = await status(handle)
+    assert after.model_dump() == before.model_dump(), "a refused action changed the case"
+
+
+async def test_forged_actions_are_refused_and_genuine_ones_finish_the_case(
+    time_env, signed_context, dev_keys, executor
+):
+    client, tq = time_env.client, task_queue()
+    submitted = weekday_at(await time_env.get_current_time(), 1, time(10, 0))
+    app, other = application(submitted), application(submitted)
+    case = app.application_id
+    chair, m1, m2, m3 = (key(dev_keys, f"{p}.p12") for p in ("esil-chair", *MEMBERS))
+    async with worker_for(client, signed_context, executor, tq):
+        handle = await start(client, app, tq)
+        await skip_to(time_env, submitted)
+        s = await at_step(handle, Step.forward)
+        assert s.signed_actions
+
+        forward = Forward(actor="esil-chair")
+        await refused(handle, "forward", forward, "signature.missing")
+        await refused(
+            handle, "forward", sign_command(m1, case, "forward", forward), "signature.wrong_person"
+        )
+        await refused(
+            handle,
+            "forward",
+            sign_command(chair, other.application_id, "forward", forward),
+            "signature.other_case",
+        )
+        genuine = sign_command(chair, case, "forward", forward)
+        tampered = genuine.model_copy(update={"members": ["esil-m1"]})
+        await refused(handle, "forward", tampered, "signature.invalid")
+        await refused(
+            handle,
+            "member_decision",
+            sign_command(chair, case, "forward", Forward(actor="esil-chair")).model_dump(),
+            "payload.invalid",
+        )
+        s = await handle.execute_update("forward", genuine, result_type=CaseStatus)
+        assert s.forwarded_to == list(MEMBERS)
+
+        agree = MemberDecision(actor="esil-m1", verdict="agree")
+        for name, code in (
+            (EXPIRED_FILE, "signature.expired"),
+            (REVOKED_FILE, "signature.revoked"),
+        ):
+            forged = sign_command(key(dev_keys, name), case, "member_decision", agree)
+            await refused(handle, "member_decision", forged, code)
+        await refused(
+            handle,
+            "member_decision",
+            sign_command(m1, case, "forward", agree),
+            "signature.other_action",
+        )
+        first = sign_command(m1, case, "member_decision", agree)
+        await handle.execute_update("member_decision", first, result_type=CaseStatus)
+        # Sent again, the same genuine signature: the member has decided, and the nonce
+        # is spent.
+        again = first.model_copy(update={"actor": "esil-m1"})
+        await refused(handle, "member_decision", again, "signature.replayed")
+
+        # A signal is checked the same way; a forged one is recorded, not taken.
+        await handle.signal("member_decision", MemberDecision(actor="esil-m2", verdict="agree"))
+        s = await until(handle, lambda s: s.rejected_count == 1, "unsigned signal refused")
+        assert s.rejections[-1].code == "signature.missing"
+        for member, who in ((m2, "esil-m2"), (m3, "esil-m3")):
+            cmd = MemberDecision(actor=who, verdict="agree")
+            signed = sign_command(member, case, "member_decision", cmd)
+            await handle.signal("member_decision", signed)
+        await at_step(handle, Step.decide)
+
+        grant = ChairmanDecision(
+            actor="esil-chair", verdict="grant", until=submitted.date() + timedelta(days=200)
+        )
+        await handle.execute_update(
+            "chairman_decision",
+            sign_command(chair, case, "chairman_decision", grant),
+            result_type=CaseStatus,
+        )
+        final = CaseStatus.model_validate(await handle.result())
+    assert final.step == Step.done and final.outcome == "granted"
+    assert final.decision.signature is not None
+
+
+async def test_a_signature_from_the_future_is_refused(time_env, signed_context, dev_keys, executor):
+    from documents.identity import sign_action
+    from models.signature import command_fields
+
+    client, tq = time_env.client, task_queue()
+    submitted = weekday_at(await time_env.get_current_time(), 1, time(10, 0))
+    app = application(submitted)
+    async with worker_for(client, signed_context, executor, tq):
+        handle = await start(client, app, tq)
+        await skip_to(time_env, submitted)
+        await at_step(handle, Step.forward)
+        now = await time_env.get_current_time()
+        forward = Forward(actor="esil-chair")
+        block = sign_action(
+            key(dev_keys, "esil-chair.p12"),
+            app.application_id,
+            "forward",
+            command_fields(forward),
+            signed_at=now + timedelta(days=30),
+        )
+        await refused(
+            handle,
+            "forward",
+            forward.model_copy(update={"signature": block}),
+            "signature.from_future",
+        )
+
+
+MEMBERS = ("esil-m1", "esil-m2", "esil-m3")
