@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from activities.calendar import calendar_acceptance, calendar_due
+from activities.chairman import ChairmanSeal
 from activities.context import Context
 from activities.delivery import Courier
 from activities.issuing import Issuer
@@ -22,6 +23,7 @@ def all_activities(ctx: Context) -> list[Callable]:
         registrar.register_application,
         registrar.capture_trust,
         issuer.issue_result,
+        ChairmanSeal(ctx).accept_chairman_signature,
         courier.deliver_to_cabinet,
         courier.deliver_to_military_body,
     ]

@@ -207,6 +207,12 @@ class Courier:
         if row.document_sha256:
             pdf = self.ctx.store().get(row.document_sha256)
             body["pdf_base64"] = base64.b64encode(pdf).decode()
+        # The chairman's own signature over the same PDF travels with it, for the
+        # addressee to verify against his certificate.
+        for doc in body.get("documents", []):
+            if str(doc.get("kind", "")).endswith(".chairman") and doc.get("signature_sha256"):
+                cms = self.ctx.store().get(doc["signature_sha256"])
+                body["chairman_signature_base64"] = base64.b64encode(cms).decode()
         return body
 
     def _record(

@@ -18,6 +18,7 @@ issued in; `--lang ru` or SHAQYRU_LANG=ru switches a Russian-speaking office ove
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import re
 from collections.abc import Awaitable, Callable
@@ -48,7 +49,15 @@ import settings as config
 from cli import present
 from cli.present import CaseRow, Entry, Execution, t, when
 from codec import CodecError
-from documents.identity import IdentityError, load_personal_key, personal_key_path, sign_command
+from documents.identity import (
+    IdentityError,
+    PersonalKey,
+    load_personal_key,
+    personal_key_path,
+    sign_command,
+    sign_document,
+)
+from documents.store import Corrupted, DocumentStore
 from models.case import CaseStatus, Step
 from models.decisions import (
     ChairmanDecision,
@@ -56,8 +65,10 @@ from models.decisions import (
     Forward,
     MemberDecision,
     MemberVerdict,
+    ResultSigning,
 )
 from rules.check import read_application
+from rules.signatures import signer
 from workflows import search
 from workflows.application import WORKFLOW_NAME, workflow_id
 
@@ -387,17 +398,27 @@ async def overdue(
 # ---- actions through the workflow's updates ------------------------------------------
 
 
+def personal_key(ctx: Ctx, actor: str) -> PersonalKey:
+    """The caseworker's own key, which proves an action is his: unlocked (his password
+    asked for, at a terminal) before anything is sent."""
+    try:
+        return load_personal_key(personal_key_path(actor, ctx.settings))
+    except IdentityError as e:
+        raise Fail(BAD_INPUT, t("no_personal_key", ctx.lang, actor=actor, error=e)) from None
+
+
 async def act(
-    ctx: Ctx, app: str, update: str, make: Callable[[], Any], done: Callable[[CaseStatus], str]
+    ctx: Ctx,
+    app: str,
+    update: str,
+    make: Callable[[], Any],
+    done: Callable[[CaseStatus], str],
+    identity: PersonalKey | None = None,
 ) -> CaseStatus:
     """Build the caseworker's command (its own checks may refuse his text), sign it with
     his key and send it as the update; the case's answer is printed."""
     cmd = make()
-    # The caseworker's own key proves the action is his: unlocked before anything is sent.
-    try:
-        identity = load_personal_key(personal_key_path(cmd.actor, ctx.settings))
-    except IdentityError as e:
-        raise Fail(BAD_INPUT, t("no_personal_key", ctx.lang, actor=cmd.actor, error=e)) from None
+    identity = identity or personal_key(ctx, cmd.actor)
     client = await open_client(ctx)
     handle = client.get_workflow_handle(workflow_id(app))
     try:
@@ -453,11 +474,13 @@ _ACTION_STEP = {
     "forward": Step.forward,
     "member_decision": Step.review,
     "chairman_decision": Step.decide,
+    "sign_result": Step.sign,
 }
 _COMMANDS: dict[str, type] = {
     "forward": Forward,
     "member_decision": MemberDecision,
     "chairman_decision": ChairmanDecision,
+    "sign_result": ResultSigning,
 }
 _ACTIVITIES_SHOWN = {
     "register_application",
@@ -468,6 +491,22 @@ _ACTIVITIES_SHOWN = {
 
 
 def _action_text(action: str, cmd: Any, lang: str) -> str:
+    text = _what_was_done(action, cmd, lang)
+    block = getattr(cmd, "signature", None)
+    if block is None:
+        return text
+    # Who signed, as his certificate names him; `shaqyru audit` re-checks it offline.
+    who = signer(block)
+    return (
+        text
+        + " "
+        + t("h_signed_by", lang, subject=who.get("subject", "?"), serial=who.get("serial", "?"))
+    )
+
+
+def _what_was_done(action: str, cmd: Any, lang: str) -> str:
+    if isinstance(cmd, ResultSigning):
+        return t("h_sign", lang)
     if isinstance(cmd, Forward):
         if cmd.members:
             return t("h_forward", lang, members=", ".join(cmd.members))
@@ -979,5 +1018,33 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one closure per command
 
         async def work() -> None:
             await act(ctx, app_, "chairman_decision", cmd, lambda s: t(key, ctx.lang, app=app_))
+
+        _run(ctx, work)
+
+    @app.command("sign")
+    def sign_cmd(
+        app_id: AppArg, actor: ActorOpt = None, as_json: JsonOpt = False, lang: LangOpt = Lang.kk
+    ) -> None:
+        """Chairman: sign the issued conclusion or refusal notice with your own key."""
+        ctx = _ctx(lang, as_json)
+        app_, me = _app_id(app_id, ctx.lang), _actor(actor, ctx.lang)
+
+        async def work() -> None:
+            identity = personal_key(ctx, me)
+            _, status = await fetch_case(ctx, await open_client(ctx), app_)
+            if status is None or status.step != Step.sign or status.result is None:
+                step = present.step_name(status.step, ctx.lang) if status else "-"
+                raise Fail(REFUSED, t("sign_not_now", ctx.lang, app=app_, step=step))
+            kind = status.result.kind.value
+            sha = next(d.sha256 for d in status.documents if d.kind == kind)
+            # He signs the very bytes the case issued, read from the document store.
+            try:
+                pdf = DocumentStore(ctx.settings.docs_dir).get(sha)
+            except (OSError, Corrupted) as e:
+                raise Fail(REFUSED, t("sign_no_document", ctx.lang, app=app_, error=e)) from None
+            cms = base64.b64encode(sign_document(pdf, identity)).decode("ascii")
+            make = partial(ResultSigning, actor=me, document_sha256=sha, cms_base64=cms)
+            done = t("done_sign", ctx.lang, app=app_, sha=sha[:16])
+            await act(ctx, app_, "sign_result", make, lambda s: done, identity)
 
         _run(ctx, work)

@@ -107,6 +107,21 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "{app}: ваш отказ принят",
         "{app}: your refusal is recorded",
     ),
+    "done_sign": (
+        "{app}: құжатқа қол қойылды (SHA-256 {sha}…); ол жеткізіледі",
+        "{app}: документ подписан (SHA-256 {sha}…); он будет доставлен",
+        "{app}: the document is signed (SHA-256 {sha}…); it will be delivered",
+    ),
+    "sign_not_now": (
+        "{app}: қол қоятын құжат жоқ; іс «{step}» кезеңінде",
+        "{app}: нет документа на подпись; дело на этапе «{step}»",
+        "{app}: there is no document to sign; the case is at the '{step}' step",
+    ),
+    "sign_no_document": (
+        "{app}: шығарылған құжатты оқу мүмкін емес: {error}",
+        "{app}: не удаётся прочитать выданный документ: {error}",
+        "{app}: the issued document cannot be read: {error}",
+    ),
     "done_grant": (
         "{app}: оң шешім қабылданды; қорытынды шығарылады",
         "{app}: принято положительное решение; заключение будет выдано",
@@ -373,6 +388,16 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "бас тартты (9-тармақтың {ground}-негізі): {details}",
         "отказал (основание {ground} п. 9): {details}",
         "refused (ground {ground} of para. 9): {details}",
+    ),
+    "h_sign": (
+        "құжатқа өз қолтаңбасын қойды",
+        "подписал документ своей подписью",
+        "signed the document with his own key",
+    ),
+    "h_signed_by": (
+        "[қол қойған: {subject}, сертификат {serial}]",
+        "[подписано: {subject}, сертификат {serial}]",
+        "[signed: {subject}, certificate {serial}]",
     ),
     "h_grant": ("босатуды берді", "предоставил освобождение", "granted the exemption"),
     "h_grant_until": (

@@ -58,6 +58,8 @@ class Verified:
     """The signingTime attribute, UTC; None if the signer left it out."""
     trusted: bool
     """Whether the signer's chain was checked against a certificate (False: `-noverify`)."""
+    signer_sha256: str = ""
+    """SHA-256 of the signer certificate's DER: who signed, to compare with an enrolment."""
 
 
 # --- keys and certificates ------------------------------------------------------------
@@ -282,6 +284,7 @@ def verify(data: bytes, signature: bytes, cert: str | Path | None = None) -> Ver
         signer=signer_cert.subject.rfc4514_string(),
         signed_at=_signing_time(printed.stdout),
         trusted=cert is not None,
+        signer_sha256=signer_cert.fingerprint(hashes.SHA256()).hex(),
     )
 
 

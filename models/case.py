@@ -20,6 +20,7 @@ class Step(StrEnum):
     review = "review"
     decide = "decide"
     issue = "issue"
+    sign = "sign"
     deliver = "deliver"
     done = "done"
 
@@ -103,6 +104,16 @@ class Issued(BaseModel):
     documents: list[DocumentRef] = Field(default_factory=list)
 
 
+class ChairmanSignature(BaseModel):
+    """The activity's answer on the chairman's CMS signature over the issued document."""
+
+    valid: bool
+    reason: str = Field(default="", max_length=300, description="Why not, when not valid")
+    document: DocumentRef | None = Field(
+        default=None, description="kind '<result>.chairman': the PDF and his signature"
+    )
+
+
 class CaseStatus(BaseModel):
     application_id: str
     service: str
@@ -129,6 +140,9 @@ class CaseStatus(BaseModel):
     rejected_count: int = Field(default=0, description="Every refused signal, counted")
     escalations: list[Escalation] = Field(default_factory=list)
     waiting_for: list[str] = Field(default_factory=list, description="Caseworker ids to act now")
+    chairman_signature: DocumentRef | None = Field(
+        default=None, description="The chairman's own signature over the issued document"
+    )
     signed_actions: bool = Field(
         default=False, description="Every action must carry its sender's valid signature"
     )

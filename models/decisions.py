@@ -61,3 +61,18 @@ class ChairmanDecision(Signed):
         default_factory=list, max_length=MAX_REASONS, description="Numbered reasons of a refusal"
     )
     refusal_ground: Literal[1, 2] | None = None
+
+
+class ResultSigning(Signed):
+    """The chairman's own CMS signature over the exact bytes of the issued document
+    (para. 10: the result is signed by the chairman's EDS)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    actor: CASEWORKER_ID
+    document_sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="The PDF he signed")
+    cms_base64: str = Field(
+        max_length=24 * 1024,
+        pattern=r"^[A-Za-z0-9+/]+={0,2}$",
+        description="Detached CMS (DER), base64",
+    )

@@ -11,6 +11,7 @@ import json
 import os
 import re
 import string
+import subprocess
 import sys
 import time
 import uuid
@@ -243,6 +244,14 @@ async def test_a_case_from_submission_to_delivery(cli: Cli) -> None:
     assert run.code == 0, run.err
     assert "положительное решение" in run.out
 
+    # Nothing leaves before the chairman signs the issued conclusion with his own key.
+    s = await until_step(cli, app, "sign")
+    assert s["waiting_for"] == [CHAIR] and not any(d["delivered"] for d in s["deliveries"])
+    await refused(cli, app, "actor.not_chairman", "sign", app, "--as", MEMBERS[0])
+    run = await cli("sign", app, "--as", CHAIR, "--lang", "ru")
+    assert run.code == 0, run.err
+    assert "документ подписан" in run.out
+
     s = await until_step(cli, app, "done")
     assert s["outcome"] == "granted" and s["result"]["until"] == until
     assert all(d["delivered"] for d in s["deliveries"])
@@ -284,8 +293,25 @@ async def test_a_case_from_submission_to_delivery(cli: Cli) -> None:
     entries = (await cli("history", app, "--json")).json()
     assert isinstance(entries, list)
     actions = [e for e in entries if e["kind"] == "action"]
-    assert [e["actor"] for e in actions] == [CHAIR, *MEMBERS, CHAIR]
+    assert [e["actor"] for e in actions] == [CHAIR, *MEMBERS, CHAIR, CHAIR]
     assert all(e["deadline"] and not e["late"] for e in actions)
+    assert all("[подписано:" in line for line in lines if "предоставил отсрочку" in line)
+
+    # The chairman's own signature over the delivered PDF verifies against the CA, and
+    # fails on a changed byte.
+    out = cli.tmp / "docs"
+    assert (await cli("documents", app, "--out", str(out))).code == 0
+    pdf, cms = out / "conclusion.pdf", out / "conclusion.chairman.pdf.p7s"
+    assert (out / "conclusion.chairman.pdf").read_bytes() == pdf.read_bytes()
+    ca = cli.tmp / "dev-keys" / "ca.pem"
+    verify = ["openssl", "cms", "-verify", "-binary", "-inform", "DER", "-purpose", "any"]
+    verify += ["-in", str(cms), "-CAfile", str(ca), "-out", os.devnull]
+    assert subprocess.run([*verify, "-content", str(pdf)], capture_output=True).returncode == 0
+    changed = out / "changed.pdf"
+    data = bytearray(pdf.read_bytes())
+    data[len(data) // 2] ^= 1
+    changed.write_bytes(bytes(data))
+    assert subprocess.run([*verify, "-content", str(changed)], capture_output=True).returncode != 0
 
 
 async def test_invalid_application_starts_nothing(cli: Cli) -> None:

@@ -106,6 +106,8 @@ async def run_case(cli: Cli, path: Path, app: str, details: str, between=None) -
     assert (await cli("vote", app, "agree", "--as", MEMBERS[2])).code == 0
     until = date(date.today().year + 2, 6, 30).isoformat()
     assert (await cli("decide", app, "grant", "--until", until, "--as", CHAIR)).code == 0
+    await until_step(cli, app, "sign")
+    assert (await cli("sign", app, "--as", CHAIR)).code == 0
     await until_step(cli, app, "done")
 
 

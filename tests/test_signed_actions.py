@@ -5,6 +5,7 @@ refused with its own code and changes nothing; genuine actions finish the case."
 
 from __future__ import annotations
 
+import base64
 from datetime import time, timedelta
 from pathlib import Path
 
@@ -12,9 +13,9 @@ import pytest
 from temporalio.client import WorkflowUpdateFailedError
 
 from cli.keys_dev_cmd import DEV_PASSWORD, EXPIRED_FILE, REVOKED_FILE
-from documents.identity import load_personal_key, sign_command
+from documents.identity import load_personal_key, sign_command, sign_document
 from models.case import CaseStatus, Step
-from models.decisions import ChairmanDecision, Forward, MemberDecision
+from models.decisions import ChairmanDecision, Forward, MemberDecision, ResultSigning
 from tests.cases import at_step, skip_to, start, status, task_queue, until, weekday_at
 from tests.conftest import application, worker_for
 
@@ -107,9 +108,35 @@ async def test_forged_actions_are_refused_and_genuine_ones_finish_the_case(
             sign_command(chair, case, "chairman_decision", grant),
             result_type=CaseStatus,
         )
+        s = await at_step(handle, Step.sign)
+        assert not any(d.delivered for d in s.deliveries)
+        sha = next(d.sha256 for d in s.documents if d.kind == "conclusion")
+        pdf = signed_context.store().get(sha)
+
+        def signing(by, pdf_bytes: bytes, actor: str = "esil-chair") -> ResultSigning:
+            cms = base64.b64encode(sign_document(pdf_bytes, by)).decode()
+            cmd = ResultSigning(actor=actor, document_sha256=sha, cms_base64=cms)
+            return sign_command(by, case, "sign_result", cmd)
+
+        await refused(handle, "sign_result", signing(m1, pdf, "esil-m1"), "actor.not_chairman")
+        # The chairman's key over other bytes, or a member's key over the right ones: the
+        # activity's check with openssl refuses both.
+        other_bytes = signing(chair, pdf + b"%")
+        await refused(handle, "sign_result", other_bytes, "result_signature.invalid")
+        forged = signing(chair, pdf).model_copy(
+            update={"cms_base64": base64.b64encode(sign_document(pdf, m1)).decode()}
+        )
+        resigned = sign_command(
+            chair, case, "sign_result", forged.model_copy(update={"signature": None})
+        )
+        await refused(handle, "sign_result", resigned, "result_signature.invalid")
+        s = await handle.execute_update("sign_result", signing(chair, pdf), result_type=CaseStatus)
+        assert s.chairman_signature is not None
         final = CaseStatus.model_validate(await handle.result())
     assert final.step == Step.done and final.outcome == "granted"
     assert final.decision.signature is not None
+    assert all(d.delivered for d in final.deliveries)
+    assert final.chairman_signature.signature_sha256 is not None
 
 
 async def test_a_signature_from_the_future_is_refused(time_env, signed_context, dev_keys, executor):

@@ -21,8 +21,10 @@ with workflow.unsafe.imports_passed_through():
         Addressee,
         CaseEvent,
         CaseStatus,
+        ChairmanSignature,
         Deadline,
         Delivery,
+        DocumentRef,
         Escalation,
         Issued,
         MemberAnswer,
@@ -38,6 +40,7 @@ with workflow.unsafe.imports_passed_through():
         Forward,
         MemberDecision,
         MemberVerdict,
+        ResultSigning,
     )
     from models.signature import CaseTrust, command_fields
     from rules.eligibility import last_day_of_liability
@@ -50,6 +53,7 @@ with workflow.unsafe.imports_passed_through():
         check_chairman_decision,
         check_forward,
         check_member_decision,
+        check_result_signing,
         claimed_actor,
         parse_command,
         shown,
@@ -112,6 +116,7 @@ class ApplicationWorkflow:
         self._until_limit: date | None = None
         self._invalid_input: str | None = None
         self._trust: CaseTrust | None = None
+        self._issued: Issued | None = None
         self._nonces: list[str] = []
         parsed = parse_command(Application, args)
         if isinstance(parsed, Refusal):
@@ -194,15 +199,7 @@ class ApplicationWorkflow:
             self._escalate(Step.review, "no_answer", "no answer from " + ", ".join(missing))
 
         self._enter(Step.decide)
-        if not await self._step_deadline(Step.decide, self._decided):
-            self._escalate(Step.decide, "overdue", "the chairman has not decided in time")
-            missed: datetime | None = s.deadlines[-1].due_at
-            # No decision is ever made for him: remind him every further working day.
-            while missed is not None:
-                due = (await self._due(missed, STEP_WORKING_DAYS)).at
-                missed = await self._wait_until(self._decided, missed, STEP_WORKING_DAYS, due)
-                if missed is not None:
-                    self._escalate(Step.decide, "reminder", "reminder: the decision is overdue")
+        await self._chairman_step(Step.decide, self._decided, "decided", "the decision")
 
         self._enter(Step.issue)
         answer = "conclusion" if s.outcome == Outcome.granted else "refusal notice"
@@ -215,6 +212,17 @@ class ApplicationWorkflow:
         )
         s.result = issued.result
         s.documents.extend(issued.documents)
+        self._issued = issued
+
+        # Nothing leaves the commission that the chairman has not signed himself; a case
+        # that takes unsigned actions (no trust anchors) has no key of his to check.
+        if self._trust is not None and self._trust.trust is not None:
+            if workflow.patched("chairman-signs-result"):
+                self._enter(Step.sign)
+                await self._chairman_step(
+                    Step.sign, lambda: s.chairman_signature is not None, "signed", "the signature"
+                )
+                issued = self._issued
 
         self._enter(Step.deliver)
         s.deliveries = [Delivery(addressee=a) for a in Addressee]
@@ -229,6 +237,21 @@ class ApplicationWorkflow:
         await workflow.wait_condition(lambda: not self._journal)
         journal.cancel()
         return s
+
+    async def _chairman_step(
+        self, step: Step, done: Callable[[], bool], verb: str, what: str
+    ) -> None:
+        """One working day for the chairman, then a reminder every further working day:
+        nobody acts in his place."""
+        if await self._step_deadline(step, done):
+            return
+        self._escalate(step, "overdue", f"the chairman has not {verb} in time")
+        missed: datetime | None = self._status.deadlines[-1].due_at
+        while missed is not None:
+            due = (await self._due(missed, STEP_WORKING_DAYS)).at
+            missed = await self._wait_until(done, missed, STEP_WORKING_DAYS, due)
+            if missed is not None:
+                self._escalate(step, "reminder", f"reminder: {what} is overdue")
 
     async def _accept(self) -> Moment:
         """Wait until the next working moment when the application came after hours."""
@@ -351,7 +374,13 @@ class ApplicationWorkflow:
             service=s.service,
             accepted_on=self._accepted_on,
             until_limit=self._until_limit,
+            issued_sha256=self._issued_pdf().sha256 if self._issued else None,
         )
+
+    def _issued_pdf(self) -> DocumentRef:
+        assert self._issued is not None
+        kind = self._issued.result.kind.value
+        return next(d for d in self._issued.documents if d.kind == kind)
 
     def _check(self, action: str, args: Sequence[Any]) -> tuple[Any, Refusal | None]:
         """The command the payloads carry (None if they carry none that can be read), and
@@ -438,6 +467,7 @@ class ApplicationWorkflow:
                 check_chairman_decision,
                 self._apply_chairman_decision,
             ),
+            "sign_result": (ResultSigning, check_result_signing, self._apply_result_signing),
         }
 
     def _forward_to(self, members: list[str]) -> None:
@@ -460,6 +490,10 @@ class ApplicationWorkflow:
         self._status.outcome = (
             Outcome.granted if cmd.verdict == ChairmanVerdict.grant else Outcome.refused
         )
+
+    def _apply_result_signing(self, cmd: ResultSigning) -> None:
+        # The checked signature itself is kept by the update, once the activity says so.
+        pass
 
     def _all_answered(self) -> bool:
         return all(a.answer is not None for a in self._status.answers)
@@ -517,6 +551,45 @@ class ApplicationWorkflow:
     @chairman_decision_update.validator
     def _validate_chairman_decision(self, *args: Any) -> None:
         self._validate("chairman_decision", args)
+
+    @workflow.update(name="sign_result")
+    async def sign_result_update(self, *args: Any) -> CaseStatus:
+        cmd, refusal = self._check("sign_result", args)
+        if refusal is not None:
+            raise Rejected(refusal)
+        assert self._trust is not None and self._trust.trust is not None and self._issued
+        pdf = self._issued_pdf()
+        checked = await workflow.execute_activity(
+            "accept_chairman_signature",
+            args=[
+                self._status.application_id,
+                self._issued.result.kind.value,
+                pdf.sha256,
+                cmd.cms_base64,
+                self._trust.trust.ca_certificates_pem,
+                self._trust.bindings.get(cmd.actor, []),
+            ],
+            result_type=ChairmanSignature,
+            summary="Check the chairman's signature over the document",
+            **_ONCE,
+        )
+        if self._status.chairman_signature is not None:  # a second one, sent meanwhile
+            return self._status
+        if not checked.valid or checked.document is None:
+            reason = {"actor": cmd.actor, "reason": checked.reason}
+            raise Rejected(Refusal("result_signature.invalid", reason))
+        self._act("sign_result", args, signal=False)
+        self._status.chairman_signature = checked.document
+        self._status.documents.append(checked.document)
+        self._issued = self._issued.model_copy(
+            update={"documents": [*self._issued.documents, checked.document]}
+        )
+        self._publish()
+        return self._status
+
+    @sign_result_update.validator
+    def _validate_sign_result(self, *args: Any) -> None:
+        self._validate("sign_result", args)
 
     def _validate(self, action: str, args: Sequence[Any]) -> None:
         _, refusal = self._check(action, args)
@@ -577,7 +650,7 @@ class ApplicationWorkflow:
         s = self._status
         if s.registration is None:
             return []
-        if s.step in (Step.forward, Step.decide):
+        if s.step in (Step.forward, Step.decide, Step.sign):
             return [self._commission.chairman.id]
         if s.step == Step.review:
             return [a.member_id for a in s.answers if a.answer is None]

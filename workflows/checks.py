@@ -19,6 +19,7 @@ from models.decisions import (
     Forward,
     MemberDecision,
     MemberVerdict,
+    ResultSigning,
 )
 from rules.signatures import SIGNATURE_MESSAGES
 
@@ -121,6 +122,16 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "reasons: к положительному решению причины отказа не прилагаются",
         "reasons: a grant carries no refusal reasons",
     ),
+    "document.other": (
+        "document_sha256: қол қойылған құжат ({signed}) осы іс бойынша шығарылған құжат емес",
+        "document_sha256: подписан не тот документ ({signed}), что выдан по этому делу",
+        "document_sha256: the signed document ({signed}) is not the one this case issued",
+    ),
+    "result_signature.invalid": (
+        "{actor}: құжаттағы қолтаңба тексеруден өтпеді: {reason}",
+        "{actor}: подпись под документом не прошла проверку: {reason}",
+        "{actor}: the signature over the document does not verify: {reason}",
+    ),
     "payload.missing": (
         "Командада дерек жоқ; бір мән күтіледі",
         "Команда не содержит данных; ожидается одно значение",
@@ -188,6 +199,7 @@ STEP_NAMES: dict[str, tuple[str, str]] = {
     "review": ("мүшелердің қарауы", "рассмотрение членами комиссии"),
     "decide": ("төрағаның шешімі", "решение председателя"),
     "issue": ("құжатты шығару", "выдача документа"),
+    "sign": ("төрағаның қолтаңбасы", "подпись председателя"),
     "deliver": ("жеткізу", "доставка"),
     "done": ("аяқталды", "завершено"),
 }
@@ -261,6 +273,8 @@ class CaseView:
     accepted_on: date | None
     until_limit: date | None = None
     """The last day a deferral may run: the day before the 27th birthday."""
+    issued_sha256: str | None = None
+    """The PDF the case issued, which the chairman signs."""
 
 
 def _wrong_step(view: CaseView, wanted: Step) -> Refusal:
@@ -356,4 +370,12 @@ def check_chairman_decision(view: CaseView, cmd: ChairmanDecision) -> Refusal | 
             "until.too_late",
             {"until": cmd.until.isoformat(), "limit": view.until_limit.isoformat()},
         )
+    return None
+
+
+def check_result_signing(view: CaseView, cmd: ResultSigning) -> Refusal | None:
+    if refusal := _chairman_at(view, cmd.actor, Step.sign):
+        return refusal
+    if cmd.document_sha256 != view.issued_sha256:
+        return Refusal("document.other", {"signed": cmd.document_sha256[:12]})
     return None
