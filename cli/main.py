@@ -9,6 +9,7 @@ import sys
 import typer
 
 from cli import (
+    audit_cmd,
     calendar_cmd,
     cases,
     check_cmd,
@@ -42,7 +43,16 @@ def _root() -> None:
     """Conscription deferral and exemption: applications, decisions, documents."""
 
 
-for module in (check_cmd, rules_cmd, calendar_cmd, sample_cmd, cases, documents_cmd, keys_cmd):
+for module in (
+    audit_cmd,
+    check_cmd,
+    rules_cmd,
+    calendar_cmd,
+    sample_cmd,
+    cases,
+    documents_cmd,
+    keys_cmd,
+):
     module.register(app)
 # The caseworkers' development keys sit with the encryption keys: `shaqyru keys dev init`.
 keys_cmd.keys_app.add_typer(keys_dev_cmd.keys_dev_app, name="dev")

@@ -194,3 +194,43 @@ async def test_rotation_in_the_middle_of_a_case(cli: Cli, keyring: codec.KeyFile
     history = await cli("history", app, "--json")
     assert history.code == 0, history.err
     assert [e["kind"] for e in json.loads(history.out)][0] == "start"
+
+
+async def test_audit_checks_every_signature_and_fails_on_an_altered_history(
+    cli: Cli, keyring: codec.KeyFile, tmp_path: Path
+) -> None:
+    """Issue 9: `shaqyru audit` re-checks a finished case offline, from its history and
+    the documents; one altered payload in the history makes it fail."""
+    app, path = cli.application()
+    await run_case(cli, path, app, details="Анықтама ескірген")
+    run = await cli("audit", app)
+    assert run.code == 0, run.out + run.err
+    assert run.out.count("OK  ") >= 6, run.out  # five actions and the result's signature
+    assert "FAIL" not in run.out
+
+    client = await Client.connect(
+        cli.env["TEMPORAL_ADDRESS"],
+        namespace=cli.env["TEMPORAL_NAMESPACE"],
+        data_converter=codec.data_converter(keyring),
+    )
+    history = await client.get_workflow_handle(workflow_id(app)).fetch_history()
+    codec.decrypt_in_place(history.events, keyring)
+    clear = tmp_path / "history.json"
+    clear.write_text(history.to_json(), encoding="utf-8")
+    assert (await cli("audit", app, "--history", str(clear))).code == 0
+
+    # The chairman's decision, moved by a year after he signed it.
+    until = date(date.today().year + 2, 6, 30).isoformat()
+    later = date(date.today().year + 3, 6, 30).isoformat()
+    altered = tmp_path / "altered.json"
+    altered.write_text(clear.read_text(encoding="utf-8"), encoding="utf-8")
+    for event in history.events:
+        if event.HasField("workflow_execution_update_accepted_event_attributes"):
+            req = event.workflow_execution_update_accepted_event_attributes.accepted_request
+            if req.input.name == "chairman_decision":
+                payload = req.input.args.payloads[0]
+                payload.data = payload.data.replace(until.encode(), later.encode())
+    altered.write_text(history.to_json(), encoding="utf-8")
+    run = await cli("audit", app, "--history", str(altered))
+    assert run.code == 1, run.out + run.err
+    assert "FAIL chairman_decision" in run.out and "does not match" in run.out

@@ -28,7 +28,7 @@ from models.decisions import (
 )
 from models.result import Result
 from models.roster import MAX_MEMBERS, District, Person
-from tests.cases import at_step, skip_to, start, status, task_queue, until, weekday_at
+from tests.cases import at_step, keep_history, skip_to, start, status, task_queue, until, weekday_at
 from tests.conftest import application, worker_for
 from workflows.application import KEPT_REJECTIONS, ApplicationWorkflow, workflow_id
 from workflows.checks import FIELD_SHOWN
@@ -90,6 +90,7 @@ async def test_hostile_signals_are_refused_and_the_case_still_finishes(time_env,
         assert s.step == Step.forward and s.forwarded_to == []
 
         done = await _finish(handle, chairman, members)
+        await keep_history(handle, "hostile-signals")
     assert done.step == Step.done and done.rejected_count == len(hostile) + 2
 
 

@@ -27,6 +27,8 @@ def test_histories_are_recorded():
         "member-no-answer",
         "chairman-late",
         "term-breach",
+        "hostile-signals",
+        "signed-granted",
     } <= names
 
 

@@ -16,7 +16,7 @@ from cli.keys_dev_cmd import DEV_PASSWORD, EXPIRED_FILE, REVOKED_FILE
 from documents.identity import load_personal_key, sign_command, sign_document
 from models.case import CaseStatus, Step
 from models.decisions import ChairmanDecision, Forward, MemberDecision, ResultSigning
-from tests.cases import at_step, skip_to, start, status, task_queue, until, weekday_at
+from tests.cases import at_step, keep_history, skip_to, start, status, task_queue, until, weekday_at
 from tests.conftest import application, worker_for
 
 
@@ -133,6 +133,7 @@ async def test_forged_actions_are_refused_and_genuine_ones_finish_the_case(
         s = await handle.execute_update("sign_result", signing(chair, pdf), result_type=CaseStatus)
         assert s.chairman_signature is not None
         final = CaseStatus.model_validate(await handle.result())
+        await keep_history(handle, "signed-granted")
     assert final.step == Step.done and final.outcome == "granted"
     assert final.decision.signature is not None
     assert all(d.delivered for d in final.deliveries)

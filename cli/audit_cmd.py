@@ -1,0 +1,214 @@
+"""`shaqyru audit`: re-checks, offline, every signature a case holds (issue 9).
+
+From the case's history alone (fetched from Temporal, or a file exported with
+`temporal workflow show -o json` or WorkflowHistory.to_json) it takes the trust anchors
+the case captured at registration, then checks every action the case accepted with the
+same pure function the case used, in order, nonces included; and the chairman's CMS over
+the issued PDF (from the document store) with openssl against those CAs. Years later
+this needs only the history, the documents and, for an encrypted history, the key ring.
+
+Exit status: 0 every signature holds; 1 one does not (or the history was altered so
+that it cannot be read); 2 bad input; 3 the server cannot be reached."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import json
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from temporalio.client import WorkflowHistory
+from temporalio.converter import DataConverter
+
+import settings as config
+from models.decisions import ChairmanDecision, Forward, MemberDecision, ResultSigning
+from models.signature import CaseTrust, command_fields
+from rules.signatures import signer, verify_action
+
+ALL_HOLD, BROKEN, BAD_INPUT, UNREACHABLE = 0, 1, 2, 3
+
+_COMMANDS: dict[str, type] = {
+    "forward": Forward,
+    "member_decision": MemberDecision,
+    "chairman_decision": ChairmanDecision,
+    "sign_result": ResultSigning,
+}
+
+
+@dataclass
+class Finding:
+    what: str
+    actor: str
+    who: str
+    ok: bool
+    reason: str = ""
+
+    def line(self) -> str:
+        mark = "OK  " if self.ok else "FAIL"
+        tail = f": {self.reason}" if self.reason else ""
+        return f"{mark} {self.what:<18} {self.actor:<14} {self.who}{tail}"
+
+
+async def _decode(conv: DataConverter, payloads: Any, hint: type | None) -> Any:
+    if not payloads:
+        return None
+    return (await conv.decode(list(payloads), [hint] if hint else None))[0]
+
+
+async def audit_history(
+    history: WorkflowHistory, conv: DataConverter, docs_dir: Path
+) -> list[Finding]:
+    """Every signature of the case, checked; raises ValueError when the history itself
+    cannot be read (a payload altered under its encryption, say)."""
+    case_id = history.workflow_id.removeprefix("application-")
+    trust: CaseTrust | None = None
+    scheduled: dict[int, str] = {}
+    accepted: dict[str, tuple[str, Any]] = {}
+    seen: list[str] = []
+    found: list[Finding] = []
+    issued_sha: str | None = None
+    for ev in history.events:
+        kind = ev.WhichOneof("attributes")
+        if kind == "activity_task_scheduled_event_attributes":
+            a = ev.activity_task_scheduled_event_attributes
+            scheduled[ev.event_id] = a.activity_type.name
+        elif kind == "activity_task_completed_event_attributes":
+            a = ev.activity_task_completed_event_attributes
+            if scheduled.get(a.scheduled_event_id) == "capture_trust":
+                trust = await _decode(conv, a.result.payloads, CaseTrust)
+        elif kind == "workflow_execution_update_accepted_event_attributes":
+            req = ev.workflow_execution_update_accepted_event_attributes.accepted_request
+            cmd = await _decode(conv, req.input.args.payloads, _COMMANDS.get(req.input.name))
+            accepted[req.meta.update_id] = (req.input.name, cmd)
+        elif kind == "workflow_execution_update_completed_event_attributes":
+            done = ev.workflow_execution_update_completed_event_attributes
+            if done.outcome.HasField("failure") or done.meta.update_id not in accepted:
+                continue
+            action, cmd = accepted[done.meta.update_id]
+            found.append(_check_action(case_id, action, cmd, trust, seen))
+            if isinstance(cmd, ResultSigning):
+                issued_sha = cmd.document_sha256
+                found.append(_check_result(cmd, trust, docs_dir))
+        elif kind == "workflow_execution_signaled_event_attributes":
+            s = ev.workflow_execution_signaled_event_attributes
+            cmd = await _decode(conv, s.input.payloads, _COMMANDS.get(s.signal_name))
+            signed_case = trust is not None and trust.trust is not None
+            if signed_case and isinstance(cmd, Forward | MemberDecision | ChairmanDecision):
+                # A signal the case refused is kept in history too: only the genuine ones
+                # can have been taken, and those must verify.
+                checked = _check_action(case_id, s.signal_name, cmd, trust, seen)
+                if checked.ok:
+                    found.append(checked)
+    if trust is not None and trust.trust is not None and issued_sha is None:
+        found.append(Finding("result", "-", "-", True, "not signed by the chairman yet"))
+    return found
+
+
+def _check_action(
+    case_id: str, action: str, cmd: Any, trust: CaseTrust | None, seen: list[str]
+) -> Finding:
+    actor = getattr(cmd, "actor", "?")
+    if cmd is None or not hasattr(cmd, "signature"):
+        return Finding(action, actor, "-", False, "the command cannot be read")
+    if trust is None or trust.trust is None:
+        return Finding(action, actor, "-", True, "a case of unsigned actions")
+    block = cmd.signature
+    who = signer(block) if block else {}
+    label = f"{who.get('subject', '-')} #{who.get('serial', '-')}"
+    refused = verify_action(
+        block, case_id, action, command_fields(cmd), actor, trust.bindings, trust.trust, seen
+    )
+    if refused is not None:
+        return Finding(action, actor, label, False, refused.text("en"))
+    seen.append(block.nonce)
+    return Finding(action, actor, label, True)
+
+
+def _check_result(cmd: ResultSigning, trust: CaseTrust | None, docs_dir: Path) -> Finding:
+    from documents import sign
+    from documents.store import Corrupted, DocumentStore
+
+    if trust is None or trust.trust is None:
+        return Finding("result signature", cmd.actor, "-", False, "no trust anchors captured")
+    try:
+        pdf = DocumentStore(docs_dir).get(cmd.document_sha256)
+        cms = base64.b64decode(cmd.cms_base64, validate=True)
+    except (OSError, Corrupted, binascii.Error, ValueError) as e:
+        return Finding("result signature", cmd.actor, "-", False, f"cannot read: {e}")
+    with tempfile.TemporaryDirectory(prefix="shaqyru-audit-") as tmp:
+        cas = Path(tmp, "ca.pem")
+        cas.write_text("".join(trust.trust.ca_certificates_pem), encoding="ascii")
+        try:
+            found = sign.verify(pdf, cms, cas)
+        except (sign.SignatureError, ValueError) as bad:
+            return Finding("result signature", cmd.actor, "-", False, str(bad))
+    if found.signer_sha256 not in trust.bindings.get(cmd.actor, []):
+        return Finding("result signature", cmd.actor, found.signer, False, "not his certificate")
+    return Finding("result signature", cmd.actor, found.signer, True)
+
+
+def audit_cmd(
+    app_id: Annotated[str, typer.Argument(metavar="APP", help="The application id")],
+    history_file: Annotated[
+        Path | None,
+        typer.Option("--history", help="The case's history exported as JSON, not the server's"),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output")] = False,
+) -> None:
+    """Re-check every signature of a case, offline; exit 1 if any fails."""
+    import codec
+    from connection import connect
+
+    cfg = config.load()
+    wid = f"application-{app_id.removeprefix('application-')}"
+
+    async def load() -> tuple[WorkflowHistory, DataConverter]:
+        if history_file is not None:
+            try:
+                text = history_file.read_text(encoding="utf-8")
+            except (OSError, UnicodeError) as e:
+                typer.echo(f"error: --history: {e}", err=True)
+                raise typer.Exit(BAD_INPUT) from None
+            try:
+                conv = codec.data_converter(codec.default_keys())
+            except codec.CodecError:  # a history kept in clear needs no key
+                from temporalio.contrib.pydantic import pydantic_data_converter
+
+                conv = pydantic_data_converter
+            try:
+                return WorkflowHistory.from_json(wid, text), conv
+            except (ValueError, TypeError) as e:
+                typer.echo(f"error: --history: not a workflow history: {e}", err=True)
+                raise typer.Exit(BAD_INPUT) from None
+        try:
+            client = await asyncio.wait_for(connect(cfg), 5)
+            return await client.get_workflow_handle(wid).fetch_history(), client.data_converter
+        except Exception as e:  # the server or the case is not there
+            typer.echo(f"error: cannot read the case's history: {e}", err=True)
+            raise typer.Exit(UNREACHABLE) from None
+
+    async def work() -> list[Finding]:
+        history, conv = await load()
+        return await audit_history(history, conv, cfg.docs_dir)
+
+    try:
+        found = asyncio.run(work())
+    except Exception as e:  # an altered payload: undecryptable, or no longer a command
+        typer.echo(f"FAIL the history cannot be read as written: {e}", err=True)
+        raise typer.Exit(BROKEN) from None
+    if as_json:
+        typer.echo(json.dumps([f.__dict__ for f in found], ensure_ascii=False))
+    else:
+        for f in found:
+            typer.echo(f.line())
+    if not found or not all(f.ok for f in found):
+        raise typer.Exit(BROKEN)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("audit")(audit_cmd)
