@@ -497,11 +497,8 @@ def _action_text(action: str, cmd: Any, lang: str) -> str:
         return text
     # Who signed, as his certificate names him; `shaqyru audit` re-checks it offline.
     who = signer(block)
-    return (
-        text
-        + " "
-        + t("h_signed_by", lang, subject=who.get("subject", "?"), serial=who.get("serial", "?"))
-    )
+    name = who.get("name") or who.get("subject", "?")
+    return text + " " + t("h_signed_by", lang, subject=name, serial=who.get("serial", "?")[:16])
 
 
 def _what_was_done(action: str, cmd: Any, lang: str) -> str:

@@ -322,9 +322,11 @@ def signer(block: SignatureBlock) -> dict[str, str]:
         cert = x509.load_pem_x509_certificate(block.certificate_pem.encode("ascii"))
     except (ValueError, TypeError, UnicodeError):
         return summary
+    names = cert.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
     return {
         **summary,
         "certificate_sha256": fingerprint(cert),
         "serial": format(cert.serial_number, "x"),
         "subject": cert.subject.rfc4514_string()[:200],
+        "name": str(names[0].value)[:120] if names else "",
     }
