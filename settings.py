@@ -40,9 +40,7 @@ class Settings:
     # Caseworkers' signatures (issue 9). Passwords are read where they are used, never
     # kept here, so that printing the settings cannot show one.
     personal_key: str | None = field(default_factory=lambda: os.environ.get("SHAQYRU_KEY"))
-    key_bindings: str | None = field(
-        default_factory=lambda: os.environ.get("SHAQYRU_KEY_BINDINGS")
-    )
+    key_bindings: str | None = field(default_factory=lambda: os.environ.get("SHAQYRU_KEY_BINDINGS"))
     trusted_ca: str | None = field(default_factory=lambda: os.environ.get("SHAQYRU_TRUSTED_CA"))
     crl: str | None = field(default_factory=lambda: os.environ.get("SHAQYRU_CRL"))
     cabinet_endpoint: str | None = field(
@@ -69,6 +67,12 @@ class Settings:
     # Seconds for one delivery attempt's whole exchange (connect, send, answer).
     delivery_timeout: float = field(
         default_factory=lambda: float(_env("SHAQYRU_DELIVERY_TIMEOUT", "20"))
+    )
+    # The e-government gateway to the state records (standard row 8); none: not asked.
+    gateway_url: str | None = field(default_factory=lambda: os.environ.get("SHAQYRU_GATEWAY_URL"))
+    # Seconds for one request's whole exchange with the gateway.
+    gateway_timeout: float = field(
+        default_factory=lambda: float(_env("SHAQYRU_GATEWAY_TIMEOUT", "10"))
     )
 
     @property

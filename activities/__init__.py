@@ -9,7 +9,9 @@ from activities.calendar import calendar_acceptance, calendar_due
 from activities.chairman import ChairmanSeal
 from activities.context import Context
 from activities.delivery import Courier
+from activities.gateway import Gateway
 from activities.issuing import Issuer
+from activities.notices import Notices
 from activities.records import Records
 from activities.registration import Registrar
 
@@ -26,4 +28,6 @@ def all_activities(ctx: Context) -> list[Callable]:
         ChairmanSeal(ctx).accept_chairman_signature,
         courier.deliver_to_cabinet,
         courier.deliver_to_military_body,
+        Notices(courier).deliver_acceptance_mark,
+        Gateway.for_context(ctx).fetch_state_records,
     ]

@@ -1,5 +1,8 @@
 """The chairman's answer as a document (para. 10, Annexes 3 and 4): a conclusion on
-deferral or exemption, or a motivated refusal notice."""
+deferral or exemption, or a motivated refusal notice.
+
+A refusal states exactly the ground of para. 9 the chairman gave; none is ever assumed.
+A document signed with the development key says on every page that it is a sample."""
 
 from __future__ import annotations
 
@@ -7,14 +10,17 @@ from datetime import datetime
 
 from sqlmodel import Session
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
 from activities.context import Context
 from activities.paperwork import keep_signed
 from documents.render import render_result, result_json
+from documents.sign import is_development
 from models.application import Application
 from models.case import Issued, Registration
 from models.decisions import ChairmanDecision, ChairmanVerdict
 from models.result import Result, ResultKind
+from models.roster import District
 from models.tables import ResultRow
 from rules.timezone import ALMATY
 
@@ -22,7 +28,17 @@ from rules.timezone import ALMATY
 def build_result(
     app: Application, reg: Registration, decision: ChairmanDecision, issued_at: datetime
 ) -> Result:
+    """The result of the chairman's decision. Raises a non-retryable ApplicationError for
+    a refusal without its ground: the case checks it at the decision, so reaching here
+    without one is a defect to look at, and inventing a ground would misstate the law."""
     granted = decision.verdict == ChairmanVerdict.grant
+    if not granted and decision.refusal_ground not in (1, 2):
+        raise ApplicationError(
+            f"the refusal of {app.application_id} has no ground of para. 9 "
+            f"({decision.refusal_ground!r}); not issuing a notice without one",
+            type="result.no_refusal_ground",
+            non_retryable=True,
+        )
     return Result(
         kind=ResultKind.conclusion if granted else ResultKind.refusal,
         service=app.service,
@@ -35,13 +51,25 @@ def build_result(
         applicant_address=app.applicant.address,
         reason=app.reason,
         until=decision.until if granted else None,
-        refusal_ground=None if granted else (decision.refusal_ground or 1),
+        refusal_ground=None if granted else decision.refusal_ground,
         refusal_reasons=[] if granted else [r.strip() for r in decision.reasons if r.strip()],
         chairman_id=reg.commission.chairman.id,
         chairman_name=reg.commission.chairman.name,
         issued_at=issued_at,
         issued_on=issued_at.astimezone(ALMATY).date(),
     )
+
+
+def signs_samples(ctx: Context) -> bool:
+    """Whether this worker signs with the development key, so that what it issues must
+    say on its face that it is a sample (registration's Annex 1 too)."""
+    return is_development(ctx.signer()[1])
+
+
+def render_issued(ctx: Context, result: Result, district: District | None) -> tuple[bytes, bytes]:
+    """The result's PDF, marked as a sample when the worker's key is the development one,
+    and its canonical JSON: what `keep_signed` stores."""
+    return render_result(result, district, sample=signs_samples(ctx)), result_json(result)
 
 
 class Issuer:
@@ -76,7 +104,7 @@ class Issuer:
             self.ctx,
             app.application_id,
             result.kind.value,
-            lambda: (render_result(result, registration.commission), result_json(result)),
+            lambda: render_issued(self.ctx, result, registration.commission),
             result.issued_at,
         )
         return Issued(result=result, documents=[document])

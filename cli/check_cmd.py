@@ -1,4 +1,5 @@
-"""`shaqyru check FILE`: is this portal application acceptable, and if not, why."""
+"""`shaqyru check FILE`: is this portal application acceptable, and if not, why; and
+what the commission will weigh once its case is open (findings, shown as warnings)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Annotated
 import typer
 
 import settings
-from rules.check import check_application, read_application
+from rules.check import check_application, check_findings, read_application
 from rules.roster import load_roster
 
 INVALID_EXIT = 2
@@ -44,6 +45,12 @@ _BAD_ROSTER = {
     "ru": "{name}: файл реестра непригоден: {error}",
     "en": "{name}: the roster file is not usable: {error}",
 }
+_FINDINGS = {
+    "kk": "{name}: комиссия ескеретін жайттар ({n}), өтінішті қабылдауға кедергі емес",
+    "ru": "{name}: комиссии следует учесть ({n}); подаче заявления это не мешает",
+    "en": "{name}: {n} finding(s) for the commission to weigh; they do not stop the submission",
+}
+_WARNING = {"kk": "ескерту", "ru": "внимание", "en": "warning"}
 _INVALID = {
     "kk": "{name}: {n} қате табылды",
     "ru": "{name}: найдено проблем: {n}",
@@ -56,7 +63,8 @@ def register(app: typer.Typer) -> None:
     def check(
         file: Annotated[str, typer.Argument(help="Application JSON file, or - for stdin.")],
         as_json: Annotated[
-            bool, typer.Option("--json", help="Print the problems as a JSON list.")
+            bool,
+            typer.Option("--json", help='Print {"problems": [...], "findings": [...]} as JSON.'),
         ] = False,
         lang: LangOption = Lang.en,
         roster: Annotated[
@@ -66,7 +74,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Check an application as the portal sends it; list every problem at once.
 
-        Exit 0 when valid; 2 when it has problems or a file cannot be read."""
+        Findings (age, sex, a document that contradicts the ground) are printed as
+        warnings: the case opens with them and the commission weighs them.
+        Exit 0 when valid, with or without findings; 2 when it has problems or a file
+        cannot be read."""
         try:
             raw = read_application(file)
         except OSError as e:
@@ -82,14 +93,24 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(INVALID_EXIT) from None
 
         problems = check_application(raw, commissions)
+        findings = check_findings(raw)
         name = "stdin" if file == "-" else file
         if as_json:
-            typer.echo(json.dumps([p.model_dump() for p in problems], ensure_ascii=False, indent=2))
-        elif problems:
-            typer.echo(_INVALID[lang].format(name=name, n=len(problems)))
-            for i, p in enumerate(problems, 1):
-                typer.echo(f"{i:>3}. {p.message(lang.value)}  [{p.field or '-'}; {p.rule}]")
+            both = {
+                "problems": [p.model_dump() for p in problems],
+                "findings": [f.model_dump() for f in findings],
+            }
+            typer.echo(json.dumps(both, ensure_ascii=False, indent=2))
         else:
-            typer.echo(_VALID[lang].format(name=name))
+            if problems:
+                typer.echo(_INVALID[lang].format(name=name, n=len(problems)))
+                for i, p in enumerate(problems, 1):
+                    typer.echo(f"{i:>3}. {p.message(lang.value)}  [{p.field or '-'}; {p.rule}]")
+            else:
+                typer.echo(_VALID[lang].format(name=name))
+            if findings:
+                typer.echo(_FINDINGS[lang].format(name=name, n=len(findings)))
+                for i, f in enumerate(findings, 1):
+                    typer.echo(f"{i:>3}. {_WARNING[lang]}: {f.message(lang.value)}  [{f.code}]")
         if problems:
             raise typer.Exit(INVALID_EXIT)

@@ -16,19 +16,26 @@ so a retried activity writes the same bytes.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import json
+import math
 import os
+import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from enum import Enum
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import segno
+from fontTools.pens.basePen import BasePen
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
-from fpdf.enums import Align, XPos, YPos
+from fpdf.enums import Align, PathPaintRule, XPos, YPos
+from fpdf.fonts import SubsetMap, TTFFont
 from pydantic import BaseModel
 
 import settings
@@ -38,6 +45,7 @@ from documents.texts import Lang, Page
 from models.application import Application, Service, SignedWith
 from models.result import Result, ResultKind
 from models.roster import District
+from rules.regulation import ground_text
 from rules.timezone import ALMATY
 
 DEFAULT_FONT_DIR = "/usr/share/fonts/truetype/dejavu"
@@ -85,8 +93,16 @@ def _full_fonts() -> dict[str, Path]:
     return paths
 
 
+# Control characters (line breaks) are never drawn, so they don't call for the full faces.
+_OUTSIDE_SUBSET = re.compile(
+    "[^\x00-\x1f"
+    + "".join(f"{re.escape(chr(lo))}-{re.escape(chr(hi))}" for lo, hi in _SUBSET_RANGES)
+    + "]"
+)
+
+
 def _in_subset(text: str) -> bool:
-    return all(any(lo <= ord(ch) <= hi for lo, hi in _SUBSET_RANGES) for ch in text if ch >= " ")
+    return _OUTSIDE_SUBSET.search(text) is None
 
 
 @cache
@@ -127,6 +143,32 @@ def _fonts_for(strings: Iterable[str]) -> dict[str, Path]:
         cache_dir = font_cache_dir()
         return {style: _subset_font(path, cache_dir) for style, path in full.items()}
     return full
+
+
+@cache
+def _parsed_face(path: Path, style: str) -> tuple[bytes, TTFFont]:
+    """A face's bytes and fpdf2's reading of them (metrics, widths, cmap), once a process:
+    add_font would parse the file again for every document."""
+    data = path.read_bytes()
+    return data, TTFFont(FPDF(), path, f"{FAMILY.lower()}{style}", style)
+
+
+def _add_face(pdf: FPDF, style: str, path: Path) -> None:
+    """What add_font does, from the face parsed once. A document gets its own copy of what
+    it changes: its font number, the glyphs it uses, and the font program, which output()
+    cuts down in place to those glyphs (so it is read afresh from the bytes, lazily)."""
+    data, parsed = _parsed_face(path, style)
+    font = copy.copy(parsed)
+    font.i = len(pdf.fonts) + 1
+    font.desc = copy.copy(parsed.desc)  # output() numbers it and hangs the font file on it
+    font.cw = parsed.cw.copy()  # a defaultdict: a lookup of a missing letter writes to it
+    font.missing_glyphs = []
+    font.biggest_size_pt = 0
+    font.subset = SubsetMap(font)
+    # Bounds and maxima stay those of the whole face, which hold for the cut-down one too:
+    # recomputing them decodes every outline again, 40 % of the time output() takes.
+    font.ttfont = TTFont(io.BytesIO(data), lazy=True, recalcTimestamp=False, recalcBBoxes=False)
+    pdf.fonts[font.fontkey] = font
 
 
 # --- canonical JSON and the QR payload ------------------------------------------------
@@ -285,20 +327,103 @@ def _strings(page: Page) -> list[str]:
         *page.items,
         *page.after_items,
         *page.signature,
+        *((texts.SAMPLE_BANNER,) if page.sample else ()),
     ]
 
 
 class _Pdf(FPDF):
     """Draws the current language's footer on every page, continuation pages of a long
-    text included."""
+    text included; and on a development document the sample mark, under everything else."""
 
     footer_text = ""
+    sample = False
+
+    def header(self) -> None:
+        if self.sample:
+            _draw_sample_mark(self)
 
     def footer(self) -> None:
         if self.footer_text:
             self.set_y(-14)
             _text(self, self.footer_text, x=MARGIN, width=self.w - 2 * MARGIN, size=6.5,
                   height=3.2, align=Align.C)  # fmt: skip
+
+
+class _Outline(BasePen):
+    """Collects a line of glyphs as path operations, in font units, y up."""
+
+    def __init__(self, glyphs: Any) -> None:
+        super().__init__(glyphs)
+        self.ops: list[tuple[str, tuple[float, ...]]] = []
+        self.dx = 0.0
+
+    def _moveTo(self, p: tuple[float, float]) -> None:  # noqa: N802 (fontTools' names)
+        self.ops.append(("m", (p[0] + self.dx, p[1])))
+
+    def _lineTo(self, p: tuple[float, float]) -> None:  # noqa: N802
+        self.ops.append(("l", (p[0] + self.dx, p[1])))
+
+    def _curveToOne(self, a: tuple, b: tuple, c: tuple) -> None:  # noqa: N802
+        self.ops.append(("c", (a[0] + self.dx, a[1], b[0] + self.dx, b[1], c[0] + self.dx, c[1])))
+
+    def _closePath(self) -> None:  # noqa: N802
+        self.ops.append(("h", ()))
+
+
+@cache
+def _outline(text: str, face: Path) -> tuple[tuple[tuple[str, tuple[float, ...]], ...], float, int]:
+    """`text` as glyph outlines (operations, advance width, units per em), read once."""
+    font = TTFont(str(face), lazy=True)
+    glyphs, cmap = font.getGlyphSet(), font.getBestCmap()
+    pen = _Outline(glyphs)
+    for ch in text:
+        glyph = glyphs[cmap.get(ord(ch), ".notdef")]
+        glyph.draw(pen)
+        pen.dx += glyph.width
+    return tuple(pen.ops), pen.dx, font["head"].unitsPerEm
+
+
+def _draw_diagonal(pdf: FPDF, line: str, size_pt: float, drop: float) -> None:
+    """`line` centred on the page's diagonal from bottom left up, `drop` mm below it."""
+    ops, width, upm = _outline(line, _full_fonts()["B"])
+    scale = size_pt * 25.4 / 72 / upm
+    angle = math.atan2(pdf.h, pdf.w)
+    along = (math.cos(angle), -math.sin(angle))  # the baseline's direction on the page
+    down = (math.sin(angle), math.cos(angle))  # a glyph's "down" on the page
+    cx, cy = pdf.w / 2, pdf.h / 2
+
+    def at(fx: float, fy: float) -> tuple[float, float]:
+        u, v = (fx - width / 2) * scale, drop - fy * scale  # font units are y up
+        return cx + u * along[0] + v * down[0], cy + u * along[1] + v * down[1]
+
+    with pdf.new_path(paint_rule=PathPaintRule.FILL_NONZERO) as path:
+        path.style.fill_color = "#c81e1e"
+        path.style.fill_opacity = 0.2
+        path.style.stroke_color = None
+        for op, p in ops:
+            if op == "m":
+                path.move_to(*at(p[0], p[1]))
+            elif op == "l":
+                path.line_to(*at(p[0], p[1]))
+            elif op == "c":
+                path.curve_to(*at(p[0], p[1]), *at(p[2], p[3]), *at(p[4], p[5]))
+            else:
+                path.close()
+
+
+def _draw_sample_mark(pdf: FPDF) -> None:
+    """The words ҮЛГІ / ОБРАЗЕЦ / SAMPLE corner to corner, pale enough to read the form
+    through, and the same along the top edge. The diagonal words are drawn as shapes, not
+    text: diagonal text would be read out in pieces among the form's own lines by any
+    text extractor; the line at the top is text and says the same. Nothing here moves
+    the cursor, so the page's own text goes on as if the mark were not there."""
+    big, small = texts.SAMPLE_MARK
+    _draw_diagonal(pdf, big, 40, 0.0)
+    _draw_diagonal(pdf, small, 20, 12.0)
+    with pdf.local_context(text_color=(200, 30, 30)):
+        pdf.set_font(FAMILY, "B", 7)
+        pdf.text((pdf.w - pdf.get_string_width(texts.SAMPLE_BANNER)) / 2, 7.5,
+                 texts.SAMPLE_BANNER)  # fmt: skip
 
 
 def _draw_page(pdf: _Pdf, page: Page, qr: list[list[bool]]) -> None:
@@ -370,24 +495,30 @@ def _build(
     # A reason may run to 4000 characters: let it flow on, clear of the footer.
     pdf.set_auto_page_break(auto=True, margin=20)
     for style, path in fonts.items():
-        pdf.add_font(FAMILY, style, str(path))
+        _add_face(pdf, style, path)
     pdf.set_creation_date(_pdf_date(created))
     pdf.set_lang("kk")
     pdf.set_title(title)
     pdf.set_subject(subject)
     pdf.set_keywords(keywords)
     pdf.set_creator("Shaqyru")
+    pdf.sample = any(page.sample for page in pages)
     qr = _qr_rows(payload)
     for page in pages:
         _draw_page(pdf, page, qr)
     return bytes(pdf.output())
 
 
-def render_result(result: Result, district: District | None = None) -> bytes:
+def render_result(
+    result: Result, district: District | None = None, *, sample: bool = False
+) -> bytes:
     """The conclusion (Annex 3) or refusal notice (Annex 4) as a two-page PDF.
 
     The commission's name is taken per language from `district` when given, else
-    `result.commission` is printed on both pages."""
+    `result.commission` is printed on both pages. The reason a conclusion states is the
+    ground's words from the regulation (`rules.regulation`), not `result.reason`, which
+    holds the applicant's own words. `sample`: the document will be signed with the
+    development key, and every page says it is not a legal document."""
     # model_copy() skips validation, so enum fields may arrive as plain strings.
     kind, service = ResultKind(result.kind), Service(result.service)
     if kind is ResultKind.refusal and result.until is not None:
@@ -407,12 +538,13 @@ def render_result(result: Result, district: District | None = None) -> bytes:
             issued_on=result.issued_on,
             applicant_name=result.applicant_name,
             applicant_address=result.applicant_address,
-            reason=result.reason,
+            ground=ground_text(service, result.ground, lang.value),
             until=result.until,
             refusal_ground=result.refusal_ground,
             refusal_reasons=result.refusal_reasons,
             chairman_name=result.chairman_name,
             digest=digest,
+            sample=sample,
         )
         for lang in texts.LANGS
     ]
@@ -431,9 +563,15 @@ def attachment_label(kind: str, file_name: str) -> str:
 
 
 def render_application(
-    app: Application, registration_number: str, district: District, registered_at: datetime
+    app: Application,
+    registration_number: str,
+    district: District,
+    registered_at: datetime,
+    *,
+    sample: bool = False,
 ) -> bytes:
-    """The application (Annex 1) as registered by the commission, as a two-page PDF."""
+    """The application (Annex 1) as registered by the commission, as a two-page PDF;
+    `sample` as for `render_result`."""
     digest = sha256_hex(application_json(app, registration_number, district, registered_at))
     registered_on = _local_date(registered_at)
     pages = [
@@ -448,10 +586,12 @@ def render_application(
             full_name=app.applicant.full_name,
             address=app.applicant.address,
             phone=app.applicant.phone,
+            ground=ground_text(app.service, app.ground, lang.value),
             reason=app.reason,
             attachments=[attachment_label(d.kind, d.file_name) for d in app.documents],
             signed_with=SignedWith(app.signed_with),
             digest=digest,
+            sample=sample,
         )
         for lang in texts.LANGS
     ]

@@ -5,6 +5,11 @@ be able to fix an application in one round, not one error per attempt. Structura
 (pydantic) errors become problems too, and the rule checks still run on whatever
 parts of the application could be read.
 
+Only what stops a submission is a problem: malformed data, a missing field or required
+attachment, an invalid IIN, a closed period, an unknown district. Substantive
+eligibility (age, sex, a document that contradicts the ground, what the state records
+say) is for the commission to weigh: `rules.findings` reports it, and the case opens.
+
 Before any parsing the raw text is bounded (size, nesting), so that no input can make
 the checker itself fail; a UTF-8 byte order mark, which some editors write, is dropped.
 
@@ -24,10 +29,11 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from models.application import MAX_DOCUMENTS, Applicant, Application, AttachedDocument, Service
+from models.findings import Finding
 from models.roster import Roster
 from rules import regulation
-from rules.eligibility import AgeRange, age_on, age_rule, allowed_ages
-from rules.iin import Sex, check_iin
+from rules.findings import findings
+from rules.iin import check_iin
 from rules.regulation import ACCEPTANCE_PERIODS, Lang, in_acceptance_period
 from rules.roster import load_roster
 from rules.timezone import ALMATY
@@ -175,24 +181,6 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
         "контрольный разряд ИИН (12-я цифра) не совпадает",
         "the IIN's check digit (12th) does not match",
     ),
-    "iin.sex": (
-        "ЖСН әйел адамға тиесілі; қызмет әскерге шақырылатын ер азаматтарға көрсетіледі",
-        "ИИН принадлежит женщине; услуга оказывается гражданам мужского пола, подлежащим призыву",
-        "the IIN is a woman's; the service is for male citizens liable to conscription",
-    ),
-    "age.deferral": (
-        "өтініш берілген күні ({date}) жасы {age}; кейінге қалдыру үшін {range} болуы тиіс",
-        "на дату подачи ({date}) возраст {age}; для отсрочки требуется {range}",
-        "age on the submission date ({date}) is {age}; deferral requires {range}",
-    ),
-    "age.exemption": (
-        "өтініш берілген күні ({date}) жасы {age}; {ground}-негіз бойынша босату үшін "
-        "{range} болуы тиіс",
-        "на дату подачи ({date}) возраст {age}; для освобождения по основанию № {ground} "
-        "требуется {range}",
-        "age on the submission date ({date}) is {age}; exemption on ground {ground} "
-        "requires {range}",
-    ),
     "ground.unknown": (
         "«{service}» қызметінде {ground}-негіз жоқ (негіздер: 1-{last})",
         "у услуги «{service}» нет основания № {ground} (основания: 1-{last})",
@@ -325,23 +313,6 @@ def _part(model: type[BaseModel], name: str, container: Any) -> Any:
         return None
 
 
-def _range_text(r: AgeRange) -> Any:
-    def text(lang: Lang) -> str:
-        if r.max_age is None:
-            return {
-                "kk": f"кемінде {r.min_age} жас",
-                "ru": f"не менее {r.min_age} лет",
-                "en": f"at least {r.min_age}",
-            }[lang]
-        return {
-            "kk": f"{r.min_age}-{r.max_age} жас (қоса алғанда)",
-            "ru": f"от {r.min_age} до {r.max_age} лет включительно",
-            "en": f"{r.min_age} to {r.max_age} inclusive",
-        }[lang]
-
-    return text
-
-
 # Characters nobody can see or that steer a terminal or the direction of text: controls
 # (NUL, ESC, BEL...), format characters (zero-width spaces, bidi overrides, BOM), private
 # and unassigned code points, lone surrogates (a JSON escape can make them; UTF-8 cannot
@@ -426,29 +397,8 @@ def _rule_checks(data: dict[str, Any], roster: Roster | None, now: datetime) -> 
     reason = _part(Application, "reason", data)
     problems += _text_problems("reason", reason, multiline=True)
 
-    birth: date | None = None
     if iin is not None:
-        result = check_iin(iin)
-        problems += [_problem("applicant.iin", code) for code in result.problems]
-        if result.sex is Sex.female:
-            problems.append(_problem("applicant.iin", "iin.sex"))
-        birth = result.birth_date
-
-    # Exemption ages depend on the ground, so an unknown ground leaves nothing to check.
-    if birth and local_day and service and (service is Service.deferral or ground):
-        allowed = allowed_ages(service, number or 0)
-        age = age_on(birth, local_day)
-        if not allowed.contains(age):
-            problems.append(
-                _problem(
-                    "applicant.iin",
-                    age_rule(service),
-                    date=local_day.isoformat(),
-                    age=age,
-                    ground=number,
-                    range=_range_text(allowed),
-                )
-            )
+        problems += [_problem("applicant.iin", code) for code in check_iin(iin).problems]
 
     documents = data.get("documents", [])
     if isinstance(documents, list):
@@ -566,7 +516,7 @@ def check_application(
     """Every problem of the application (a dict, or JSON text or bytes); empty when valid.
 
     `roster` defaults to the configured one (`settings.load().roster_path`), read only if
-    the district must be looked up. Age and period are judged on the Asia/Almaty date of
+    the district must be looked up. The period is judged on the Asia/Almaty date of
     `submitted_at`; `now`, the moment the application is received (default: the clock),
     only bounds `submitted_at` from above."""
     data, problems = _load(raw)
@@ -585,3 +535,19 @@ def parse_application(
     if problems:
         raise ApplicationInvalid(problems)
     return Application.model_validate(data)
+
+
+def submission_date(app: Application) -> date:
+    """The Asia/Almaty date of submission, on which age and period are judged."""
+    return app.submitted_at.astimezone(ALMATY).date()
+
+
+def check_findings(raw: dict | str | bytes) -> list[Finding]:
+    """What the commission would weigh about this application (`rules.findings`, without
+    the state records, which only the case asks for); empty when it cannot be read."""
+    data, _ = _load(raw)
+    try:
+        app = Application.model_validate(data)
+    except ValidationError:
+        return []
+    return findings(app, None, submission_date(app))

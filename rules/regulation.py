@@ -1,5 +1,6 @@
 """The regulation as data: the two services, their grounds, the documents each ground
-needs, the refusal grounds and the acceptance periods (SPEC 3, 5, 6).
+needs, the refusal grounds, the acceptance periods (SPEC 3, 5, 6), who receives each
+kind of result (para. 13) and the records fetched through the gateway (row 8).
 
 Kazakh texts follow Order 527 (Annexes 2 and 5, standard rows 8-10), put in the
 nominative where the source lists a ground in the dative ("...азаматтарға:"). Russian
@@ -16,6 +17,9 @@ from datetime import date
 from typing import Literal
 
 from models.application import Service
+from models.case import Addressee
+from models.findings import RecordKind
+from models.result import ResultKind
 
 Lang = Literal["kk", "ru", "en"]
 LANGS: tuple[Lang, ...] = ("kk", "ru", "en")
@@ -92,6 +96,13 @@ _MONTHS: dict[Lang, tuple[str, ...]] = {
 def _day_month(md: tuple[int, int], lang: Lang) -> str:
     return f"{md[1]} {_MONTHS[lang][md[0]]}"
 
+
+# The Law in the genitive, as the source cites an article of it ("...Заңының 35-бабы").
+LAW_OF = Text(
+    kk='"Әскери қызмет және әскери қызметшілердің мәртебесі туралы" Қазақстан Республикасы Заңының',
+    ru='Закона Республики Казахстан "О воинской службе и статусе военнослужащих"',
+    en='the Law of the Republic of Kazakhstan "On military service and the status of servicemen"',
+)
 
 LAW_NAME = Text(
     kk='"Әскери қызмет және әскери қызметшілердің мәртебесі туралы" Қазақстан Республикасының Заңы',
@@ -567,13 +578,12 @@ def refusal_grounds(service: Service | str) -> tuple[RefusalGround, RefusalGroun
                 kk="Көрсетілетін қызметті алушының және (немесе) мемлекеттік қызмет көрсету "
                 "үшін қажетті ұсынылған материалдардың, объектілердің, деректер мен "
                 "мәліметтердің "
-                f"{LAW_NAME.kk} {article}-бабында және осы қағидаларда белгіленген "
+                f"{LAW_OF.kk} {article}-бабында және осы қағидаларда белгіленген "
                 "талаптарға сәйкес келмеуі",
                 ru="Несоответствие услугополучателя и (или) представленных материалов, "
                 "объектов, данных и сведений, необходимых для оказания государственной "
-                f"услуги, требованиям, установленным статьей {article} Закона Республики "
-                'Казахстан "О воинской службе и статусе военнослужащих" и настоящими '
-                "правилами",
+                f"услуги, требованиям, установленным статьей {article} {LAW_OF.ru} и "
+                "настоящими правилами",
                 en="The applicant and/or the submitted materials, data and information do "
                 f"not meet the requirements of Art. {article} of the Law and of these rules",
             ),
@@ -587,3 +597,45 @@ def refusal_ground(service: Service | str, number: int) -> RefusalGround:
         if r.number == number:
             return r
     raise KeyError(f"no refusal ground {number}")
+
+
+# Para. 13: the chairman's conclusion goes, within one working day, to the applicant's
+# personal cabinet on the portal and to the local military administration body of his
+# residence and military registration, which fills in the commission's protocol. Para. 13
+# names the conclusion only; a refusal is a result of the service too (standard row 5:
+# "a motivated refusal", presented electronically), so it reaches the personal cabinet,
+# but the military body has no protocol to fill in for it.
+ADDRESSEES: dict[ResultKind, tuple[Addressee, ...]] = {
+    ResultKind.conclusion: (Addressee.cabinet, Addressee.military),
+    ResultKind.refusal: (Addressee.cabinet,),
+}
+
+
+def addressees(kind: ResultKind | str) -> tuple[Addressee, ...]:
+    """Who receives a result of this kind, in the order it is sent."""
+    return ADDRESSEES[ResultKind(kind)]
+
+
+# Standard row 8, closing sentence: the records the provider takes through the
+# e-government gateway. The deferral standard names four; the exemption standard
+# (Annex 5) names the identity document only.
+GATEWAY_RECORDS: dict[Service, tuple[RecordKind, ...]] = {
+    Service.deferral: (
+        RecordKind.identity,
+        RecordKind.child_birth,
+        RecordKind.spouse_death,
+        RecordKind.marriage,
+    ),
+    Service.exemption: (RecordKind.identity,),
+}
+
+
+def gateway_records(service: Service | str) -> tuple[RecordKind, ...]:
+    return GATEWAY_RECORDS[Service(service)]
+
+
+def ground_text(service: Service | str, number: int, lang: Lang) -> str:
+    """The ground's words as Art. 35 (deferral) or Art. 36 (exemption) and the standard
+    give them; what the conclusion states as the reason. Raises KeyError for an unknown
+    ground."""
+    return ground(service, number).name.get(lang)

@@ -19,6 +19,7 @@ from rules.check import (
     ApplicationInvalid,
     Problem,
     check_application,
+    check_findings,
     parse_application,
 )
 from rules.eligibility import age_on, allowed_ages
@@ -30,12 +31,9 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 # What each invalid example must report: exactly these (field, rule) pairs.
 INVALID_EXAMPLES: dict[str, set[tuple[str, str]]] = {
     "deferral-5-invalid-check-digit.json": {("applicant.iin", "iin.check_digit")},
-    "deferral-4-invalid-female.json": {("applicant.iin", "iin.sex")},
     "deferral-1-invalid-missing-document.json": {("documents", "documents.missing")},
     "deferral-5-invalid-closed-period.json": {("submitted_at", "period.closed")},
-    "deferral-5-invalid-too-old.json": {("applicant.iin", "age.deferral")},
     "exemption-6-invalid-unknown-district.json": {("applicant.district", "district.unknown")},
-    "exemption-2-invalid-too-young.json": {("applicant.iin", "age.exemption")},
     "deferral-5-invalid-future.json": {("submitted_at", "submitted_at.future")},
     "deferral-5-invalid-ground-as-text.json": {("ground", "schema.type")},
     "deferral-5-invalid-invisible-surname.json": {
@@ -48,6 +46,13 @@ INVALID_EXAMPLES: dict[str, set[tuple[str, str]]] = {
         ("ground", "ground.unknown"),
         ("applicant.iin", "iin.format"),
     },
+}
+
+# Valid examples that open a case with findings for the commission: exactly these codes.
+FINDING_EXAMPLES: dict[str, list[str]] = {
+    "deferral-4-finding-female.json": ["iin.sex"],
+    "deferral-5-finding-too-old.json": ["age.deferral"],
+    "exemption-2-finding-too-young.json": ["age.exemption"],
 }
 
 
@@ -114,6 +119,12 @@ def test_every_invalid_example_has_an_expectation() -> None:
 def test_valid_examples_pass(path: Path, roster: Roster) -> None:
     assert check_application(path.read_bytes(), roster) == []
     assert isinstance(parse_application(path.read_text(encoding="utf-8"), roster), Application)
+    found = [f.code for f in check_findings(path.read_bytes())]
+    assert found == FINDING_EXAMPLES.get(path.name, [])
+
+
+def test_every_finding_example_has_an_expectation() -> None:
+    assert {p.name for p in EXAMPLES.glob("*finding*.json")} == set(FINDING_EXAMPLES)
 
 
 def test_valid_examples_cover_both_services() -> None:
@@ -165,9 +176,10 @@ def test_iin_birth_date(roster: Roster) -> None:
     assert pairs(check_application(_with_iin(iin), roster)) == {("applicant.iin", "iin.birth_date")}
 
 
-def test_female_applicant(roster: Roster) -> None:
-    iin = make_iin(date(2005, 5, 17), Sex.female)
-    assert pairs(check_application(_with_iin(iin), roster)) == {("applicant.iin", "iin.sex")}
+def test_female_applicant_is_a_finding_not_a_problem(roster: Roster) -> None:
+    app = _with_iin(make_iin(date(2005, 5, 17), Sex.female))
+    assert check_application(app, roster) == []
+    assert [f.code for f in check_findings(app)] == ["iin.sex"]
 
 
 def test_iin_of_wrong_type_is_structural(roster: Roster) -> None:
@@ -177,6 +189,14 @@ def test_iin_of_wrong_type_is_structural(roster: Roster) -> None:
 
 
 # --- age --------------------------------------------------------------------------------
+
+
+# Age is substantive: it never stops a submission, and the commission sees it as a finding.
+
+
+def codes(app: dict[str, Any], roster: Roster) -> list[str]:
+    assert check_application(app, roster) == []
+    return [f.code for f in check_findings(app)]
 
 
 @pytest.mark.parametrize(
@@ -190,8 +210,7 @@ def test_iin_of_wrong_type_is_structural(roster: Roster) -> None:
     ],
 )
 def test_deferral_age(born: date, ok: bool, roster: Roster) -> None:
-    problems = check_application(valid(born=born), roster)
-    assert pairs(problems) == (set() if ok else {("applicant.iin", "age.deferral")})
+    assert codes(valid(born=born), roster) == ([] if ok else ["age.deferral"])
 
 
 @pytest.mark.parametrize(
@@ -206,23 +225,25 @@ def test_deferral_age(born: date, ok: bool, roster: Roster) -> None:
     ],
 )
 def test_exemption_age(ground: int, born: date, ok: bool, roster: Roster) -> None:
-    problems = check_application(valid("exemption", ground, born=born), roster)
-    assert pairs(problems) == (set() if ok else {("applicant.iin", "age.exemption")})
+    app = valid("exemption", ground, born=born)
+    assert codes(app, roster) == ([] if ok else ["age.exemption"])
 
 
 def test_age_counts_on_the_almaty_date(roster: Roster) -> None:
     # 20:00 UTC on 14 April is 01:00 on 15 April in Almaty, his 18th birthday.
     app = valid(born=date(2008, 4, 15), submitted_at="2026-04-14T20:00:00+00:00")
-    assert check_application(app, roster) == []
+    assert codes(app, roster) == []
     app = valid(born=date(2008, 4, 15), submitted_at="2026-04-14T18:59:59+00:00")
-    assert pairs(check_application(app, roster)) == {("applicant.iin", "age.deferral")}
+    assert codes(app, roster) == ["age.deferral"]
 
 
-def test_age_message_gives_the_age_and_range(roster: Roster) -> None:
-    [p] = check_application(valid(born=date(1999, 4, 14)), roster)
-    assert "27" in p.en and "18 to 26" in p.en
-    assert "27" in p.ru and "от 18 до 26" in p.ru
-    assert "27" in p.kk and "18-26" in p.kk
+def test_age_message_gives_the_age_and_range() -> None:
+    [f] = check_findings(valid(born=date(1999, 4, 14)))
+    assert f.params == {"date": "2026-04-14", "age": 27, "ground": 5, "min_age": 18,
+                        "max_age": 26}  # fmt: skip
+    assert "27" in f.en and "18 to 26" in f.en
+    assert "27" in f.ru and "от 18 до 26" in f.ru
+    assert "27" in f.kk and "18-26" in f.kk
 
 
 def test_leap_day_birthday() -> None:
@@ -383,10 +404,14 @@ def test_not_an_object() -> None:
 
 def test_text_bytes_and_dict_agree(roster: Roster) -> None:
     app = valid(born=date(1990, 1, 1))
+    app["applicant"]["district"] = "nowhere"
     text = json.dumps(app, ensure_ascii=False)
     as_dict = check_application(app, roster)
     assert as_dict == check_application(text, roster) == check_application(text.encode(), roster)
-    assert pairs(as_dict) == {("applicant.iin", "age.deferral")}
+    assert pairs(as_dict) == {("applicant.district", "district.unknown")}
+    found = check_findings(app)
+    assert found == check_findings(text) == check_findings(text.encode())
+    assert [f.code for f in found] == ["age.deferral"]
 
 
 # --- all at once ------------------------------------------------------------------------
@@ -402,7 +427,6 @@ def test_every_problem_is_reported_at_once(roster: Roster) -> None:
     assert pairs(check_application(app, roster)) == {
         ("applicant.surname", "schema.missing"),
         ("signed_with", "schema.choice"),
-        ("applicant.iin", "iin.sex"),
         ("documents", "documents.missing"),
         ("submitted_at", "period.closed"),
         ("applicant.district", "district.unknown"),
@@ -410,11 +434,12 @@ def test_every_problem_is_reported_at_once(roster: Roster) -> None:
 
 
 def test_rules_run_on_what_parsed(roster: Roster) -> None:
-    # The document list is broken, yet the IIN, age and period are still judged.
-    app = valid(born=date(1990, 1, 1), submitted_at="2026-07-01T10:00:00+05:00")
+    # The document list is broken, yet the IIN and period are still judged.
+    app = valid(submitted_at="2026-07-01T10:00:00+05:00")
+    app["applicant"]["iin"] = "123"
     app["documents"] = [{"kind": "study_certificate"}]
     found = pairs(check_application(app, roster))
-    assert {("applicant.iin", "age.deferral"), ("submitted_at", "period.closed")} <= found
+    assert {("applicant.iin", "iin.format"), ("submitted_at", "period.closed")} <= found
     assert ("documents.0.file_name", "schema.missing") in found
     assert ("documents", "documents.missing") not in found  # the kind itself was readable
 

@@ -14,7 +14,7 @@ from cli.main import app
 from models.application import application_json_schema
 from rules import regulation
 from rules.check import MAX_APPLICATION_BYTES
-from tests.test_check import EXAMPLES, INVALID_EXAMPLES
+from tests.test_check import EXAMPLES, FINDING_EXAMPLES, INVALID_EXAMPLES
 
 ROOT = Path(__file__).resolve().parent.parent
 VALID = EXAMPLES / "deferral-5-student.json"
@@ -41,7 +41,7 @@ def test_invalid_file_lists_every_problem(name: str) -> None:
 def test_json_output(name: str) -> None:
     result = runner.invoke(app, ["check", "--json", str(EXAMPLES / name)])
     assert result.exit_code == 2
-    problems = json.loads(result.stdout)
+    problems = json.loads(result.stdout)["problems"]
     assert {(p["field"], p["rule"]) for p in problems} == INVALID_EXAMPLES[name]
     assert all(set(p) == {"field", "rule", "kk", "ru", "en"} for p in problems)
 
@@ -49,33 +49,51 @@ def test_json_output(name: str) -> None:
 def test_json_output_when_valid() -> None:
     result = runner.invoke(app, ["check", "--json", str(VALID)])
     assert result.exit_code == 0
-    assert json.loads(result.stdout) == []
+    assert json.loads(result.stdout) == {"problems": [], "findings": []}
+
+
+@pytest.mark.parametrize("name", sorted(FINDING_EXAMPLES))
+def test_findings_are_warnings_not_problems(name: str) -> None:
+    result = runner.invoke(app, ["check", str(EXAMPLES / name)])
+    assert result.exit_code == 0, result.output
+    assert "the application is valid" in result.stdout
+    assert "finding(s) for the commission to weigh" in result.stdout
+    for code in FINDING_EXAMPLES[name]:
+        assert "warning: " in result.stdout and f"[{code}]" in result.stdout
+    found = json.loads(runner.invoke(app, ["check", "--json", str(EXAMPLES / name)]).stdout)
+    assert found["problems"] == []
+    assert [f["code"] for f in found["findings"]] == FINDING_EXAMPLES[name]
+    assert all(set(f) == {"code", "params", "kk", "ru", "en"} for f in found["findings"])
 
 
 def test_stdin() -> None:
     result = runner.invoke(app, ["check", "-"], input=VALID.read_bytes())
     assert result.exit_code == 0, result.output
-    bad = (EXAMPLES / "deferral-4-invalid-female.json").read_bytes()
+    female = (EXAMPLES / "deferral-4-finding-female.json").read_bytes()
+    result = runner.invoke(app, ["check", "-", "--json"], input=female)
+    assert result.exit_code == 0
+    assert [f["code"] for f in json.loads(result.stdout)["findings"]] == ["iin.sex"]
+    bad = (EXAMPLES / "deferral-5-invalid-check-digit.json").read_bytes()
     result = runner.invoke(app, ["check", "-", "--json"], input=bad)
     assert result.exit_code == 2
-    assert [p["rule"] for p in json.loads(result.stdout)] == ["iin.sex"]
+    assert [p["rule"] for p in json.loads(result.stdout)["problems"]] == ["iin.check_digit"]
 
 
 @pytest.mark.parametrize(
     ("args", "env", "expected"),
     [
-        (["--lang", "kk"], {}, "ЖСН әйел адамға тиесілі"),
-        (["--lang", "ru"], {}, "ИИН принадлежит женщине"),
-        ([], {"SHAQYRU_LANG": "ru"}, "ИИН принадлежит женщине"),
-        ([], {"SHAQYRU_LANG": "kk"}, "ЖСН әйел адамға тиесілі"),
-        (["--lang", "en"], {"SHAQYRU_LANG": "kk"}, "the IIN is a woman's"),
-        ([], {}, "the IIN is a woman's"),
+        (["--lang", "kk"], {}, "ескерту: ЖСН әйел адамға тиесілі"),
+        (["--lang", "ru"], {}, "внимание: ИИН принадлежит женщине"),
+        ([], {"SHAQYRU_LANG": "ru"}, "внимание: ИИН принадлежит женщине"),
+        ([], {"SHAQYRU_LANG": "kk"}, "ескерту: ЖСН әйел адамға тиесілі"),
+        (["--lang", "en"], {"SHAQYRU_LANG": "kk"}, "warning: The IIN is a woman's"),
+        ([], {}, "warning: The IIN is a woman's"),
     ],
 )
 def test_language(args: list[str], env: dict[str, str], expected: str) -> None:
-    path = str(EXAMPLES / "deferral-4-invalid-female.json")
+    path = str(EXAMPLES / "deferral-4-finding-female.json")
     result = runner.invoke(app, ["check", path, *args], env=env)
-    assert result.exit_code == 2
+    assert result.exit_code == 0
     assert expected in result.stdout
 
 
@@ -139,7 +157,7 @@ def test_other_roster(tmp_path: Path) -> None:
     path.write_text(json.dumps(roster), encoding="utf-8")
     result = runner.invoke(app, ["check", "--json", "--roster", str(path), str(VALID)])
     assert result.exit_code == 2
-    assert [p["rule"] for p in json.loads(result.stdout)] == ["district.unknown"]
+    assert [p["rule"] for p in json.loads(result.stdout)["problems"]] == ["district.unknown"]
     result = runner.invoke(app, ["check", str(VALID)], env={"SHAQYRU_ROSTER": str(path)})
     assert result.exit_code == 2
 
@@ -215,5 +233,5 @@ def test_installed_command_exit_codes(path: Path, code: int) -> None:
         check=False,
     )
     assert done.returncode == code, done.stderr
-    problems = json.loads(done.stdout)
+    problems = json.loads(done.stdout)["problems"]
     assert [p["rule"] for p in problems] == ([] if code == 0 else ["district.unknown"])

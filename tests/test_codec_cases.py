@@ -234,3 +234,22 @@ async def test_audit_checks_every_signature_and_fails_on_an_altered_history(
     run = await cli("audit", app, "--history", str(altered))
     assert run.code == 1, run.out + run.err
     assert "FAIL chairman_decision" in run.out and "does not match" in run.out
+
+
+async def test_a_raw_update_without_a_signature_is_refused(cli: Cli) -> None:
+    """Issue 9: the Temporal CLI itself, used as an operator could, cannot decide for a
+    caseworker: the update is refused and the case is unchanged."""
+    app, path = cli.application()
+    assert (await cli("submit", str(path))).code == 0
+    before = await until_step(cli, app, "forward")
+    run = subprocess.run(
+        [TEMPORAL, "workflow", "update", "execute", "--workflow-id", workflow_id(app)]
+        + ["--name", "forward", "--input", json.dumps({"actor": CHAIR})]
+        + ["--address", cli.env["TEMPORAL_ADDRESS"], "--namespace", cli.env["TEMPORAL_NAMESPACE"]],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode != 0, run.stdout
+    after = await until_step(cli, app, "forward")
+    assert after["forwarded_to"] == before["forwarded_to"] == []

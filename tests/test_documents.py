@@ -160,14 +160,15 @@ def test_deferral_conclusion_reads_back_in_both_languages(tmp_path: Path) -> Non
             "Әскери қызметке шақыруды кейінге қалдыру туралы қорытынды",
             "«Әскери қызмет және әскери қызметшілердің мәртебесі туралы» Қазақстан "
             "Республикасы Заңының 35-бабына сәйкес Сізге 2027 жылғы «30» маусымға дейін "
+            "«Оқу кезеңінде білім алып жатқан азаматтар» (кейінге қалдырудың себебі) "
             "әскерге шақыруды кейінге қалдыру ұсынылды.",
-            "Кейінге қалдырудың себебі: " + DEFERRAL.reason,
-            NAME,
-            ADDRESS,
+            f"{NAME} (тегі, аты, әкесінің аты (ол бар болған кезде)) {ADDRESS} "
+            "(көрсетілетін қызметті алушының мекенжайы)",
             "Тіркеу нөмірі: KZ-BOS-2025-000123",
             "Берілген күні: 12.03.2025",
             DISTRICT.commission_kk,
-            "Әскерге шақыру комиссиясының төрағасы Серікбаев Нұрлан Әбілқасымұлы",
+            "Әскерге шақыру комиссиясының төрағасы Серікбаев Нұрлан Әбілқасымұлы "
+            "(тегі, аты, әкесінің аты (ол бар болған кезде)) (ЭЦҚ-мен куәландырылған) "
             "2025 жылғы «12» наурыз",
             "«Әскерге шақыруды кейінге қалдыру» мемлекеттік қызметін көрсету қағидаларына "
             "3-қосымша",
@@ -179,19 +180,21 @@ def test_deferral_conclusion_reads_back_in_both_languages(tmp_path: Path) -> Non
             "Заключение об отсрочке от призыва на воинскую службу",
             "В соответствии со статьей 35 Закона Республики Казахстан «О воинской службе и "
             "статусе военнослужащих» Вам предоставлена отсрочка от призыва на воинскую "
-            "службу до «30» июня 2027 года.",
-            "Причина отсрочки: " + DEFERRAL.reason,
-            NAME,
-            ADDRESS,
+            "службу до «30» июня 2027 года «Граждане, получающие образование, - на период "
+            "обучения» (причина отсрочки).",
+            f"{NAME} (фамилия, имя, отчество (при его наличии)) {ADDRESS} (адрес услугополучателя)",
             "Регистрационный номер: KZ-BOS-2025-000123",
             "Дата выдачи: 12.03.2025",
             DISTRICT.commission_ru,
-            "Председатель призывной комиссии Серікбаев Нұрлан Әбілқасымұлы",
-            "«12» марта 2025 года",
+            "Председатель призывной комиссии Серікбаев Нұрлан Әбілқасымұлы "
+            "(фамилия, имя, отчество (при его наличии)) (удостоверено ЭЦП) «12» марта 2025 года",
         ],
         ru,
     )
     assert "Заключение" not in kk and "қорытынды" not in ru
+    # The applicant's own words are his application's (Annex 1), not the commission's.
+    assert _norm(DEFERRAL.reason) not in kk and _norm(DEFERRAL.reason) not in ru
+    assert "ҮЛГІ" not in kk + ru and "SAMPLE" not in kk + ru
 
 
 def test_exemption_conclusion_cites_article_36_and_no_end_date(tmp_path: Path) -> None:
@@ -201,9 +204,8 @@ def test_exemption_conclusion_cites_article_36_and_no_end_date(tmp_path: Path) -
         [
             "Әскери қызметке шақырудан босату туралы қорытынды",
             "«Әскери қызмет және әскери қызметшілердің мәртебесі туралы» Қазақстан "
-            "Республикасы Заңының 36-бабына сәйкес Сізге әскери қызметке шақырудан босату "
-            "ұсынылды.",
-            "Босатудың себебі: Ғылыми дәрежесі бар: философия докторы (PhD)",
+            "Республикасы Заңының 36-бабына сәйкес Сізге «Ғылыми дәрежесі барлар» "
+            "(босатудың себебі) әскери қызметке шақырудан босату ұсынылды.",
             "Тіркеу нөмірі: KZ-BOS-2025-000124",
         ],
         kk,
@@ -213,11 +215,12 @@ def test_exemption_conclusion_cites_article_36_and_no_end_date(tmp_path: Path) -
             "Заключение об освобождении от призыва на воинскую службу",
             "В соответствии со статьей 36 Закона Республики Казахстан «О воинской службе и "
             "статусе военнослужащих» Вам предоставлено освобождение от призыва на воинскую "
-            "службу.",
+            "службу «Имеющие ученую степень» (причина освобождения).",
         ],
         ru,
     )
     assert "дейін" not in kk and " до «" not in ru
+    assert "философия докторы" not in kk + ru
 
 
 def test_refusal_notice_lists_the_reasons(tmp_path: Path) -> None:
@@ -232,10 +235,11 @@ def test_refusal_notice_lists_the_reasons(tmp_path: Path) -> None:
             "қалдырудан бас тартылды, атап айтқанда:",
             "1) оқу орнының анықтамасы 2023 жылы берілген, оқу мерзімі өтіп кеткен;",
             "2) анықтамадағы ЖСН өтініш берушінің ЖСН-іне сәйкес келмейді.",
-            NAME,
-            ADDRESS,
+            f"{NAME} (тегі, аты, әкесінің аты (ол бар болған кезде)) {ADDRESS}",
             "Тіркеу нөмірі: KZ-BOS-2025-000125",
             "4-қосымша",
+            "Әскерге шақыру комиссиясының төрағасы Серікбаев Нұрлан Әбілқасымұлы "
+            "(тегі, аты, әкесінің аты (ол бар болған кезде)) (ЭЦҚ-мен куәландырылған)",
         ],
         kk,
     )
@@ -254,7 +258,7 @@ def test_refusal_notice_lists_the_reasons(tmp_path: Path) -> None:
     )
 
 
-def test_refusal_on_ground_two_names_the_article(tmp_path: Path) -> None:
+def test_refusal_on_ground_two_gives_row_9_item_2(tmp_path: Path) -> None:
     refusal = REFUSAL.model_copy(
         update={
             "service": Service.exemption,
@@ -266,13 +270,34 @@ def test_refusal_on_ground_two_names_the_article(tmp_path: Path) -> None:
     kk, ru = _page_text(pdf, 1, tmp_path), _page_text(pdf, 2, tmp_path)
     _assert_in(
         [
-            "Заңының 36-бабында және осы қағидаларда белгіленген талаптарға сәйкес келмеуіне "
-            "байланысты әскери қызметке шақырудан босатудан бас тартылды, атап айтқанда:",
+            "Осы қағидаларға 2-қосымшаның 9-тармағына сәйкес Сізге Сіздің және (немесе) "
+            "мемлекеттік қызмет көрсету үшін қажетті ұсынылған материалдардың, объектілердің, "
+            "деректер мен мәліметтердің «Әскери қызмет және әскери қызметшілердің мәртебесі "
+            "туралы» Қазақстан Республикасы Заңының 36-бабында және осы қағидаларда "
+            "белгіленген талаптарға сәйкес келмеуіне байланысты әскери қызметке шақырудан "
+            "босатудан бас тартылды, атап айтқанда:",
             "1) жасы 27-ден кіші.",
         ],
         kk,
     )
-    _assert_in(["требованиям, установленным статьей 36 Закона Республики Казахстан"], ru)
+    _assert_in(
+        [
+            "Вам отказано в освобождении от призыва на воинскую службу в связи с "
+            "несоответствием Вас и (или) представленных материалов, объектов, данных и "
+            "сведений, необходимых для оказания государственной услуги, требованиям, "
+            "установленным статьей 36 Закона Республики Казахстан «О воинской службе и "
+            "статусе военнослужащих» и настоящими Правилами, а именно:"
+        ],
+        ru,
+    )
+    assert "дұрыс болмауына" not in kk and "недостоверностью" not in ru
+
+
+@pytest.mark.parametrize("ground", [None, 3])
+def test_refusal_notice_states_its_ground_or_is_not_made(ground: int | None) -> None:
+    refusal = REFUSAL.model_copy(update={"refusal_ground": ground})
+    with pytest.raises(ValueError, match="ground"):
+        render.render_result(refusal, DISTRICT)
 
 
 def test_application_reads_back(tmp_path: Path) -> None:
@@ -281,12 +306,14 @@ def test_application_reads_back(tmp_path: Path) -> None:
     _assert_in(
         [
             "Әскерге шақыру комиссиясының төрағасына Серікбаев Нұрлан Әбілқасымұлы",
-            f"{ADDRESS} мекенжайы бойынша тұратын {NAME} телефон +77011234567",
+            f"{ADDRESS} мекенжайы бойынша тұратын {NAME} "
+            "(тегі, аты, әкесінің аты (ол бар болған кезде)) телефон +77011234567",
             "Өтініш",
             "«Әскери қызмет және әскери қызметшілердің мәртебесі туралы» Қазақстан "
-            "Республикасы Заңының 35-бабына сәйкес әскерге шақыруды кейінге қалдыруды "
-            "сұраймын.",
-            "Кейінге қалдырудың себебі: " + APPLICATION.reason,
+            "Республикасы Заңының 35-бабына сәйкес «Оқу кезеңінде білім алып жатқан "
+            f"азаматтар»: {APPLICATION.reason} (көрсетілетін мемлекеттік қызмет стандартына "
+            "сәйкес кейінге қалдырудың себебі көрсетілсін) әскерге шақыруды кейінге "
+            "қалдыруды сұраймын.",
             "1) анықтама-ҚазҰУ.pdf (study_certificate) 2) студенттік-билет.jpg (student_card) "
             "құжаттарын қосамын.",
             "Күні 2025 жылғы «07» наурыз",
@@ -301,11 +328,14 @@ def test_application_reads_back(tmp_path: Path) -> None:
     _assert_in(
         [
             "Председателю призывной комиссии Серікбаев Нұрлан Әбілқасымұлы",
-            f"от {NAME}, проживающего по адресу: {ADDRESS} телефон +77011234567",
+            f"от {NAME}, (фамилия, имя, отчество (при его наличии)) проживающего по адресу: "
+            f"{ADDRESS} телефон +77011234567",
             "Заявление",
             "В соответствии со статьей 35 Закона Республики Казахстан «О воинской службе и "
-            "статусе военнослужащих» прошу предоставить мне отсрочку от призыва на воинскую "
-            "службу.",
+            "статусе военнослужащих» «Граждане, получающие образование, - на период "
+            f"обучения»: {APPLICATION.reason} (причина отсрочки указывается в соответствии со "
+            "стандартом государственной услуги) прошу предоставить мне отсрочку от призыва "
+            "на воинскую службу.",
             "Прилагаю документы: 1) анықтама-ҚазҰУ.pdf (study_certificate)",
             "Дата «07» марта 2025 года",
             "Подпись: подписано одноразовым паролем",
@@ -328,7 +358,10 @@ def test_exemption_application_without_documents(tmp_path: Path) -> None:
     kk, ru = _page_text(pdf, 1, tmp_path), _page_text(pdf, 2, tmp_path)
     _assert_in(
         [
-            "Заңының 36-бабына сәйкес әскери қызметке шақырудан босатуды сұраймын.",
+            "Заңының 36-бабына сәйкес «Заңды негіздер, жиырма жеті жасқа толуы бойынша "
+            "мерзімді әскери қызметке шақырылмағандар»:",
+            "(көрсетілетін мемлекеттік қызмет стандартына сәйкес босатудың себебі "
+            "көрсетілсін) әскери қызметке шақырудан босатуды сұраймын.",
             "Құжаттар қоса берілмейді.",
             "Қолы: ЭЦҚ-мен қол қойылды",
         ],
@@ -341,8 +374,8 @@ def test_exemption_application_without_documents(tmp_path: Path) -> None:
 
 def test_long_reason_flows_onto_further_pages(tmp_path: Path) -> None:
     reason = " ".join(["Отбасы жағдайын тексеру актісіне сәйкес әкем мүгедек."] * 70)
-    long = DEFERRAL.model_copy(update={"reason": reason})
-    pdf = render.render_result(long, DISTRICT)
+    long = APPLICATION.model_copy(update={"reason": reason})
+    pdf = render.render_application(long, "R-1", DISTRICT, REGISTERED_AT, sample=True)
     reader = PdfReader(_write(tmp_path, pdf))
     assert len(reader.pages) >= 4
     all_text = _norm(
@@ -350,12 +383,138 @@ def test_long_reason_flows_onto_further_pages(tmp_path: Path) -> None:
             ["pdftotext", str(_write(tmp_path, pdf)), "-"], capture_output=True, check=True
         ).stdout.decode()
     )
-    digest = hashlib.sha256(render.result_json(long)).hexdigest()
-    for lang, of_what in ((texts.Lang.kk, "нәтиже JSON-ының"), (texts.Lang.ru, "JSON результата")):
-        # The footer repeats on every page, in between the lines of the flowing text.
-        all_text = all_text.replace(_norm(texts.qr_footer(lang, digest, of_what)) + " ", "")
-    assert _norm("Кейінге қалдырудың себебі: " + reason) in all_text
-    assert _norm("Причина отсрочки: " + reason) in all_text
+    digest = hashlib.sha256(render.application_json(long, "R-1", DISTRICT, REGISTERED_AT))
+    for lang, of_what in ((texts.Lang.kk, "өтініш JSON-ының"), (texts.Lang.ru, "JSON заявления")):
+        # The footer and the sample banner repeat on every page, in between the lines of
+        # the flowing text.
+        footer = texts.qr_footer(lang, digest.hexdigest(), of_what)
+        all_text = all_text.replace(_norm(footer) + " ", "")
+    assert all_text.count(texts.SAMPLE_BANNER) == len(reader.pages)
+    all_text = all_text.replace(texts.SAMPLE_BANNER + " ", "")
+    assert _norm(f"азаматтар»: {reason} (көрсетілетін") in all_text
+    assert _norm(f"обучения»: {reason} (причина отсрочки") in all_text
+
+
+# --- development documents are marked ------------------------------------------------
+
+
+def _red_pixels(pdf: bytes, page: int, tmp_path: Path) -> int:
+    """Pixels of the mark's red on a raster of `page`: the form itself is black and grey."""
+    src = _write(tmp_path, pdf)
+    out = tmp_path / f"raster-{page}"
+    subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", str(page), "-l", str(page),
+                    "-singlefile", str(src), str(out)], check=True)  # fmt: skip
+    raw = Image.open(f"{out}.png").convert("RGB").tobytes()
+    rgb = zip(raw[0::3], raw[1::3], raw[2::3], strict=True)
+    return sum(1 for r, g, b in rgb if r > g + 25 and r > b + 25)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda sample: render.render_result(DEFERRAL, DISTRICT, sample=sample),
+        lambda sample: render.render_result(REFUSAL, DISTRICT, sample=sample),
+        lambda sample: render.render_application(
+            APPLICATION, "R-1", DISTRICT, REGISTERED_AT, sample=sample
+        ),
+    ],
+    ids=["conclusion", "refusal", "application"],
+)
+def test_sample_says_so_on_every_page_and_a_real_one_does_not(make, tmp_path: Path) -> None:
+    sample, real = make(True), make(False)
+    for page in (1, 2):
+        text = _page_text(sample, page, tmp_path)
+        assert texts.SAMPLE_BANNER in text
+        assert "(ЭЦҚ-мен куәландырылған)" not in text and "(удостоверено ЭЦП)" not in text
+        # The diagonal mark is drawn, not written: the form's text reads on undisturbed.
+        rest = text.replace(texts.SAMPLE_BANNER, "")
+        assert "SAMPLE" not in rest and "not a legal document" not in rest
+        assert _red_pixels(sample, page, tmp_path) > 2000
+        plain = _page_text(real, page, tmp_path)
+        assert "ҮЛГІ" not in plain and "ОБРАЗЕЦ" not in plain and "SAMPLE" not in plain
+        assert _red_pixels(real, page, tmp_path) == 0
+    kk, ru = _page_text(sample, 1, tmp_path), _page_text(sample, 2, tmp_path)
+    if "Өтініш" not in kk:  # the application bears the applicant's signature, not ours
+        assert "(ҮЛГІ: әзірлеу кілтімен қол қойылған, заңды құжат емес)" in kk
+        assert "(ОБРАЗЕЦ: подписано ключом разработки, не является юридическим документом)" in ru
+        assert "(ЭЦҚ-мен куәландырылған)" in _page_text(real, 1, tmp_path)
+        assert "(удостоверено ЭЦП)" in _page_text(real, 2, tmp_path)
+
+
+def test_continuation_pages_carry_the_mark_too(tmp_path: Path) -> None:
+    long = APPLICATION.model_copy(update={"reason": "Әкем мүгедек. " * 400})
+    pdf = render.render_application(long, "R-1", DISTRICT, REGISTERED_AT, sample=True)
+    pages = len(PdfReader(_write(tmp_path, pdf)).pages)
+    assert pages >= 4
+    for page in range(1, pages + 1):
+        assert texts.SAMPLE_BANNER in _page_text(pdf, page, tmp_path)
+        assert _red_pixels(pdf, page, tmp_path) > 2000
+
+
+def _configured_identity(folder: Path) -> tuple[Path, Path]:
+    """A provider key whose certificate is not the development one, as a deployment's."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Esil district akimat")])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )  # fmt: skip
+    folder.mkdir(parents=True, exist_ok=True)
+    key_path, cert_path = folder / "key.pem", folder / "cert.pem"
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return key_path, cert_path
+
+
+def test_issuer_marks_what_the_development_key_signs(tmp_path: Path) -> None:
+    from activities.issuing import render_issued, signs_samples
+    from tests.conftest import make_context
+
+    dev = make_context(tmp_path / "dev")
+    assert signs_samples(dev)
+    pdf, data = render_issued(dev, DEFERRAL, DISTRICT)
+    assert data == render.result_json(DEFERRAL)
+    assert texts.SAMPLE_BANNER in _page_text(pdf, 1, tmp_path)
+
+    configured = make_context(tmp_path / "prod")
+    configured.signing_key, configured.signing_cert = _configured_identity(tmp_path / "keys")
+    assert not signs_samples(configured)
+    pdf, _ = render_issued(configured, DEFERRAL, DISTRICT)
+    kk = _page_text(pdf, 1, tmp_path)
+    assert "ҮЛГІ" not in kk and "(ЭЦҚ-мен куәландырылған)" in kk
+    assert pdf == render.render_result(DEFERRAL, DISTRICT)
+
+
+def test_a_refusal_without_its_ground_is_not_issued() -> None:
+    from temporalio.exceptions import ApplicationError
+
+    from activities.issuing import build_result
+    from models.case import Registration
+    from models.decisions import ChairmanDecision
+
+    reg = Registration(number="KZ-BOS-2025-000125", registered_at=REGISTERED_AT,
+                       commission=DISTRICT)  # fmt: skip
+    bare = ChairmanDecision(actor="chair", verdict="refuse", reasons=["анықтама ескірген"])
+    with pytest.raises(ApplicationError) as caught:
+        build_result(APPLICATION, reg, bare, ISSUED_AT)
+    assert caught.value.non_retryable and caught.value.type == "result.no_refusal_ground"
+    for ground in (1, 2):
+        given = bare.model_copy(update={"refusal_ground": ground})
+        assert build_result(APPLICATION, reg, given, ISSUED_AT).refusal_ground == ground
 
 
 def test_letters_outside_the_cut_font_fall_back_to_the_full_font(tmp_path: Path) -> None:
@@ -404,6 +563,36 @@ def test_rendering_is_deterministic_across_processes() -> None:
     assert other == first
     app = render.render_application(APPLICATION, "R-1", DISTRICT, REGISTERED_AT)
     assert render.render_application(APPLICATION, "R-1", DISTRICT, REGISTERED_AT) == app
+
+
+def test_the_same_result_renders_to_the_same_bytes_whatever_was_rendered_before() -> None:
+    # The faces are parsed once per process and shared by every document; a retried
+    # activity must still write the same bytes, after other documents and beside them in
+    # the worker's other threads.
+    from concurrent.futures import ThreadPoolExecutor
+
+    forms = {
+        "refusal": lambda: render.render_result(REFUSAL, DISTRICT),
+        "deferral": lambda: render.render_result(DEFERRAL, DISTRICT),
+        "greek": lambda: render.render_result(
+            DEFERRAL.model_copy(update={"applicant_name": "Ἀλέξανδρος"}), DISTRICT
+        ),
+        "application": lambda: render.render_application(
+            APPLICATION, "R-1", DISTRICT, REGISTERED_AT
+        ),
+        "long": lambda: render.render_application(  # more pages: other object numbers
+            APPLICATION.model_copy(update={"reason": "Әкем мүгедек. " * 300}),
+            "R-1",
+            DISTRICT,
+            REGISTERED_AT,
+        ),
+    }
+    alone = {name: make() for name, make in forms.items()}
+    assert render.render_result(REFUSAL, DISTRICT) == alone["refusal"]
+    order = list(forms) * 6
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(lambda name: (name, forms[name]()), order))
+    assert all(pdf == alone[name] for name, pdf in together)
 
 
 def test_pdf_dates_come_from_the_data(tmp_path: Path) -> None:
