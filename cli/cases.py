@@ -335,6 +335,7 @@ async def list_cases(client: Client, query: str) -> list[CaseRow]:
                 overdue=bool(sa.get(search.OVERDUE)),
                 waiting_for=list(sa.get(search.WAITING_FOR) or []),
                 registration_number=memo.get("registration_number"),
+                findings=sa.get(search.FINDINGS) or 0,
             )
         )
     return rows
@@ -706,9 +707,13 @@ def _activity_text(name: str, status: CaseStatus | None, lang: str) -> str:
     if name == "issue_result":
         refused = status is not None and status.outcome == "refused"
         return t("h_issued_refusal" if refused else "h_issued_conclusion", lang)
-    if name == "deliver_to_cabinet":
-        return t("h_delivered_cabinet", lang)
-    return t("h_delivered_military", lang)
+    addressee = "cabinet" if name == "deliver_to_cabinet" else "military"
+    sent = (
+        next((d for d in status.deliveries if d.addressee == addressee), None) if status else None
+    )
+    if sent is not None and sent.state == "queued":
+        return t(f"h_queued_{addressee}", lang)
+    return t(f"h_delivered_{addressee}", lang)
 
 
 def _timer_text(summary: str, status: CaseStatus | None, lang: str) -> str:

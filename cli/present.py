@@ -291,6 +291,37 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     "granted": ("берілді", "предоставлено", "granted"),
     "refused_outcome": ("бас тартылды", "отказано", "refused"),
     "delivered": ("жеткізілді", "доставлено", "delivered"),
+    "delivery_pending": ("жіберілмеді", "не отправлено", "not sent yet"),
+    "delivery_queued": (
+        "кезекте (шығыс жәшігінде, мекенжай бапталмаған)",
+        "в очереди (исходящие, адрес не настроен)",
+        "queued in the outbox (no endpoint)",
+    ),
+    "delivery_delivered": (
+        "жеткізілді (алушы қабылдады)",
+        "доставлено (принято адресатом)",
+        "delivered (accepted by the addressee)",
+    ),
+    "acceptance_mark": (
+        "Қабылдау туралы белгі жеке кабинетке",
+        "Отметка о приёме в личный кабинет",
+        "Acceptance mark to the personal cabinet",
+    ),
+    "findings": (
+        "Комиссия назар аударатын мән-жайлар:",
+        "Обстоятельства, которые должна оценить комиссия:",
+        "Findings the commission must weigh:",
+    ),
+    "h_queued_cabinet": (
+        "жеке кабинетке арналған құжат шығыс жәшігінде кезекте (мекенжай бапталмаған)",
+        "документ для личного кабинета в очереди исходящих (адрес не настроен)",
+        "queued in the outbox for the personal cabinet (no endpoint)",
+    ),
+    "h_queued_military": (
+        "жергілікті әскери басқару органына арналған құжат шығыс жәшігінде кезекте",
+        "документ для местного органа военного управления в очереди исходящих",
+        "queued in the outbox for the local military administration body (no endpoint)",
+    ),
     "not_delivered": ("жеткізілмеді", "не доставлено", "not delivered"),
     "cabinet": ("жеке кабинет", "личный кабинет", "personal cabinet"),
     "military": (
@@ -709,11 +740,19 @@ def render_status(
         for dl in s.deliveries:
             table.add_row(
                 L(dl.addressee.value),
-                L("delivered") if dl.delivered else L("not_delivered"),
+                L(f"delivery_{dl.state.value}"),
                 when(dl.at) if dl.at else "",
                 dl.reference or "",
             )
         out.print(table)
+
+    if s.acceptance_mark is not None:
+        mark = s.acceptance_mark
+        out.print(f"{L('acceptance_mark')}: {L(f'delivery_{mark.state.value}')}, {when(mark.at)}")
+    if s.findings:
+        out.print(Text(L("findings"), style="bold"))
+        for f in s.findings:
+            out.print(f"  ⚑ {f.message(lang)}  [{f.code}]")
 
     if s.escalations:
         out.print(Text(L("escalations"), style="bold red"))
@@ -755,6 +794,8 @@ class CaseRow:
     registration_number: str | None = None
     task_attempt: int = 0
     """Attempt of the pending workflow task, when the case was described (overdue only)."""
+    findings: int = 0
+    """Findings the commission must weigh: flagged in the inbox, listed by `show`."""
     extra: dict = field(default_factory=dict)
 
     @property
@@ -805,7 +846,7 @@ def render_cases(rows: list[CaseRow], now: datetime, lang: str, title: str, out:
             amount = working_left(r.deadline, now)
             left = f"{t('overdue', lang)} {span(-amount, lang)}" if late else span(amount, lang)
         table.add_row(
-            r.application_id,
+            r.application_id + (f" ⚑{r.findings}" if r.findings else ""),
             r.registration_number or "",
             r.service,
             str(r.ground or ""),

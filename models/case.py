@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 from models.decisions import ChairmanDecision, MemberVerdict
+from models.findings import Finding
 from models.result import Result
 from models.roster import District
 
@@ -92,11 +93,35 @@ class Escalation(BaseModel):
     count: int = Field(default=1, description="How many times in a row; `at` is the latest")
 
 
+class DeliveryState(StrEnum):
+    pending = "pending"
+    queued = "queued"
+    """Handed over as an outbox row: no endpoint is configured for this addressee, so
+    nothing has reached him; whatever relays the outbox delivers it."""
+    delivered = "delivered"
+    """Accepted by the addressee's endpoint, which answered with its reference."""
+
+
+OUTBOX_REFERENCE = "outbox:"
+
+
 class Delivery(BaseModel):
     addressee: Addressee
-    delivered: bool = False
+    delivered: bool = Field(
+        default=False, description="Handed over: accepted by the addressee, or queued"
+    )
     at: datetime | None = None
     reference: str | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def state(self) -> DeliveryState:
+        """What really happened: only an addressee's acceptance counts as delivered."""
+        if not self.delivered:
+            return DeliveryState.pending
+        if (self.reference or "").startswith(OUTBOX_REFERENCE):
+            return DeliveryState.queued
+        return DeliveryState.delivered
 
 
 class Issued(BaseModel):
@@ -140,6 +165,13 @@ class CaseStatus(BaseModel):
     rejected_count: int = Field(default=0, description="Every refused signal, counted")
     escalations: list[Escalation] = Field(default_factory=list)
     waiting_for: list[str] = Field(default_factory=list, description="Caseworker ids to act now")
+    acceptance_mark: Delivery | None = Field(
+        default=None, description="The notice of acceptance to the personal cabinet"
+    )
+    findings: list[Finding] = Field(
+        default_factory=list, description="What the commission must weigh (issue 11)"
+    )
+    records_asked: bool = Field(default=False, description="State records came from the gateway")
     chairman_signature: DocumentRef | None = Field(
         default=None, description="The chairman's own signature over the issued document"
     )

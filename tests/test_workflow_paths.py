@@ -85,7 +85,11 @@ async def test_deferral_granted(time_env, context, executor):
         row = db.get(ApplicationRow, app.application_id)
         assert row.step == "done" and row.outcome == "granted"
         outbox = db.exec(select(OutboxDelivery)).all()
-        assert {o.addressee for o in outbox} == {"cabinet", "military"}
+        assert {o.addressee for o in outbox} == {"cabinet", "military", "cabinet:acceptance"}
+    # No endpoint is configured: the outbox holds them, and nobody pretends otherwise.
+    assert final.acceptance_mark is not None and final.acceptance_mark.state == "queued"
+    assert {d.state for d in final.deliveries} == {"queued"}
+    assert "records.not_asked" in {f.code for f in final.findings}
 
 
 async def test_exemption_granted(time_env, context, executor):
@@ -127,6 +131,8 @@ async def test_refusal_with_two_reasons(time_env, context, executor):
         final = await handle.result()
         await keep_history(handle, "refusal-two-reasons")
     assert final.outcome == "refused"
+    # Para. 13: the refusal notice goes to the personal cabinet alone.
+    assert [d.addressee for d in final.deliveries] == ["cabinet"]
     assert final.result.kind == "refusal"
     assert final.result.refusal_reasons == reasons
     assert final.result.refusal_ground == 1
@@ -282,7 +288,7 @@ async def test_worker_replaced_mid_review(time_env, tmp_path, executor):
     with Session(second.engine) as db:
         assert len(db.exec(select(ApplicationRow)).all()) == 1
         assert len(db.exec(select(ResultRow)).all()) == 1
-        assert len(db.exec(select(OutboxDelivery)).all()) == 2
+        assert len(db.exec(select(OutboxDelivery)).all()) == 3  # two answers, one mark
 
 
 async def test_duplicate_update_is_refused_at_once(time_env, context, executor):

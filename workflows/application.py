@@ -13,7 +13,7 @@ from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RawValue, RetryPolicy
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from models.application import Application
@@ -42,9 +42,12 @@ with workflow.unsafe.imports_passed_through():
         MemberVerdict,
         ResultSigning,
     )
+    from models.findings import StateRecords
     from models.signature import CaseTrust, command_fields
     from rules.eligibility import last_day_of_liability
+    from rules.findings import finding, findings
     from rules.iin import check_iin
+    from rules.regulation import addressees
     from rules.signatures import signer, verify_action
     from workflows import search
     from workflows.checks import (
@@ -117,6 +120,7 @@ class ApplicationWorkflow:
         self._invalid_input: str | None = None
         self._trust: CaseTrust | None = None
         self._issued: Issued | None = None
+        self._side_tasks: list[asyncio.Task] = []
         self._nonces: list[str] = []
         parsed = parse_command(Application, args)
         if isinstance(parsed, Refusal):
@@ -184,6 +188,13 @@ class ApplicationWorkflow:
                 **_ONCE,
             )
             s.signed_actions = self._trust.trust is not None
+        # The acceptance mark to the personal cabinet, and the state records through the
+        # gateway, compared with the application: neither holds up the forward step.
+        if workflow.patched("acceptance-mark-and-records"):
+            self._side_tasks = [
+                asyncio.create_task(self._mark_acceptance()),
+                asyncio.create_task(self._weigh_records()),
+            ]
 
         self._enter(Step.forward)
         if not await self._step_deadline(Step.forward, lambda: bool(s.forwarded_to)):
@@ -225,7 +236,12 @@ class ApplicationWorkflow:
                 issued = self._issued
 
         self._enter(Step.deliver)
-        s.deliveries = [Delivery(addressee=a) for a in Addressee]
+        # Para. 13: the conclusion to the cabinet and the military body, a refusal notice
+        # to the cabinet alone. Cases opened before sent both everywhere.
+        to: tuple[Addressee, ...] = tuple(Addressee)
+        if workflow.patched("acceptance-mark-and-records"):
+            to = addressees(issued.result.kind)
+        s.deliveries = [Delivery(addressee=a) for a in to]
         sending = [asyncio.create_task(self._deliver(d, issued)) for d in s.deliveries]
         if not await self._step_deadline(Step.deliver, self._delivered):
             self._escalate(Step.deliver, "overdue", "the result is not delivered in time")
@@ -233,10 +249,61 @@ class ApplicationWorkflow:
 
         self._finished = True
         await term
+        for task in self._side_tasks:
+            # A gateway still down when the answer is delivered no longer matters.
+            if not task.done():
+                task.cancel()
+        await asyncio.gather(*self._side_tasks, return_exceptions=True)
         self._enter(Step.done)
         await workflow.wait_condition(lambda: not self._journal)
         journal.cancel()
         return s
+
+    async def _mark_acceptance(self) -> None:
+        s = self._status
+        assert s.registration is not None and s.accepted_at and s.term_due_at
+        s.acceptance_mark = await workflow.execute_activity(
+            "deliver_acceptance_mark",
+            args=[s.application_id, s.registration.number, s.accepted_at, s.term_due_at],
+            result_type=Delivery,
+            summary="Send the acceptance mark to the personal cabinet",
+            **_DELIVERY,
+        )
+        self._publish()
+
+    async def _weigh_records(self) -> None:
+        """Findings from the application at once; from the state records when the gateway
+        answers. A gateway that does not answer within a working day is escalated and
+        becomes a finding itself; the case goes on meanwhile."""
+        s = self._status
+        day = self._accepted_on
+        assert day is not None
+        s.findings = findings(self._app, None, day)
+        self._publish()
+        fetch = asyncio.create_task(
+            workflow.execute_activity(
+                "fetch_state_records",
+                self._app,
+                result_type=StateRecords,
+                summary="Ask the e-government gateway for the state records",
+                **_DELIVERY,
+            )
+        )
+        start = workflow.now()
+        due = (await self._due(start, STEP_WORKING_DAYS)).at
+        if await self._wait_until(fetch.done, start, STEP_WORKING_DAYS, due) is not None:
+            s.findings = [*s.findings, finding("records.unavailable")]
+            self._escalate(s.step, "records_unavailable", "the state records did not come")
+        try:
+            records = await fetch
+        except ActivityError:  # refused for good (a malformed answer): a finding says so
+            if not any(f.code == "records.unavailable" for f in s.findings):
+                s.findings = [*s.findings, finding("records.unavailable")]
+            self._publish()
+            return
+        s.records_asked = records.asked
+        s.findings = findings(self._app, records, day)
+        self._publish()
 
     async def _chairman_step(
         self, step: Step, done: Callable[[], bool], verb: str, what: str
@@ -677,6 +744,8 @@ class ApplicationWorkflow:
             updates.append(search.DEADLINE.value_set(due))
         if s.outcome is not None:
             updates.append(search.OUTCOME.value_set(s.outcome.value))
+        if self._side_tasks:  # a case that weighs findings tells the inbox how many
+            updates.append(search.FINDINGS.value_set(len(s.findings)))
         workflow.upsert_search_attributes(updates)
         lines = [f"**Step:** {s.step.value}"]
         if s.registration:

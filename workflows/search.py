@@ -14,8 +14,10 @@ DEADLINE = SearchAttributeKey.for_datetime("ShaqyruDeadline")
 OVERDUE = SearchAttributeKey.for_bool("ShaqyruOverdue")
 OUTCOME = SearchAttributeKey.for_keyword("ShaqyruOutcome")
 WAITING_FOR = SearchAttributeKey.for_keyword_list("ShaqyruWaitingFor")
+FINDINGS = SearchAttributeKey.for_int("ShaqyruFindings")
+"""How many findings the commission must weigh: the inbox's flag."""
 
-ALL = (SERVICE, GROUND, DISTRICT, STEP, DEADLINE, OVERDUE, OUTCOME, WAITING_FOR)
+ALL = (SERVICE, GROUND, DISTRICT, STEP, DEADLINE, OVERDUE, OUTCOME, WAITING_FOR, FINDINGS)
 
 _TYPE_NAMES = {
     "KEYWORD": "Keyword",
