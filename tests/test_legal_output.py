@@ -13,7 +13,7 @@ from models.case import CaseStatus, Step
 from models.decisions import ChairmanDecision, Forward, MemberDecision
 from rules.iin import make_iin
 from tests.addressee import Addressee as Endpoint
-from tests.cases import at_step, skip_to, start, task_queue, until, weekday_at
+from tests.cases import at_step, keep_history, skip_to, start, task_queue, until, weekday_at
 from tests.conftest import application, make_context, worker_for
 from tests.gateway import Gateway
 
@@ -83,6 +83,7 @@ async def test_a_thirty_year_old_is_refused_on_ground_2_by_the_commission(
             )
             await handle.execute_update("chairman_decision", refusal)
             final = CaseStatus.model_validate(await handle.result())
+            await keep_history(handle, "refusal-with-findings")
         assert [d.addressee for d in final.deliveries] == ["cabinet"]
         assert [d.state for d in final.deliveries] == ["delivered"]
         assert military.held() == 0, "para. 13: the refusal notice is not the military's"

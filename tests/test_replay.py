@@ -29,6 +29,8 @@ def test_histories_are_recorded():
         "term-breach",
         "hostile-signals",
         "signed-granted",
+        "signed-granted-v2",
+        "refusal-with-findings",
     } <= names
 
 

@@ -134,7 +134,7 @@ async def test_forged_actions_are_refused_and_genuine_ones_finish_the_case(
         s = await handle.execute_update("sign_result", signing(chair, pdf), result_type=CaseStatus)
         assert s.chairman_signature is not None
         final = CaseStatus.model_validate(await handle.result())
-        await keep_history(handle, "signed-granted")
+        await keep_history(handle, "signed-granted-v2")
     assert final.step == Step.done and final.outcome == "granted"
     assert final.decision.signature is not None
     assert all(d.delivered for d in final.deliveries)
