@@ -27,7 +27,6 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -37,6 +36,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
 from models.signature import SignatureBlock, TrustAnchors, canonical_bytes
+from rules.refusal import Refusal, register
 
 MIN_RSA_BITS = 2048
 
@@ -123,17 +123,9 @@ SIGNATURE_MESSAGES: dict[str, tuple[str, str, str]] = {
 }
 
 
-@dataclass(frozen=True)
-class SignatureRefusal:
-    """Shaped like workflows.checks.Refusal (code, params, text), so the two merge."""
-
-    code: str
-    params: dict[str, str]
-
-    def text(self, lang: str) -> str:
-        kk, ru, en = SIGNATURE_MESSAGES[self.code]
-        template = {"kk": kk, "ru": ru}.get(lang, en)
-        return template.format(**self.params)
+register(SIGNATURE_MESSAGES)
+SignatureRefusal = Refusal
+"""The same Refusal as every other check's, worded from the same catalogue."""
 
 
 def fingerprint(cert: x509.Certificate) -> str:

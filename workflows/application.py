@@ -481,7 +481,7 @@ class ApplicationWorkflow:
             self._nonces,
         )
         if refused is not None:
-            return Refusal(refused.code, refused.params)
+            return refused
         now = workflow.now()
         if cmd.signature.signed_at > now + SIGNING_CLOCK_SKEW:
             at = {"signed_at": cmd.signature.signed_at.isoformat(), "now": now.isoformat()}

@@ -21,7 +21,8 @@ from models.decisions import (
     MemberVerdict,
     ResultSigning,
 )
-from rules.signatures import SIGNATURE_MESSAGES
+from rules import signatures as _signatures  # noqa: F401 - registers its refusal texts
+from rules.refusal import Refusal, register
 
 # code -> (kk, ru, en); {placeholders} are filled from the refusal's params.
 MESSAGES: dict[str, tuple[str, str, str]] = {
@@ -154,7 +155,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     ),
 }
 
-MESSAGES.update(SIGNATURE_MESSAGES)
+register(MESSAGES)
 
 # Why a field of a command was refused, by pydantic's error type.
 _RULES: dict[str, tuple[str, str, str]] = {
@@ -203,17 +204,6 @@ STEP_NAMES: dict[str, tuple[str, str]] = {
     "deliver": ("жеткізу", "доставка"),
     "done": ("аяқталды", "завершено"),
 }
-
-
-@dataclass(frozen=True)
-class Refusal:
-    code: str
-    params: dict[str, str]
-
-    def text(self, lang: str) -> str:
-        kk, ru, en = MESSAGES[self.code]
-        template = {"kk": kk, "ru": ru}.get(lang, en)
-        return template.format(**self.params)
 
 
 def shown(value: object) -> str:
