@@ -18,6 +18,7 @@ from temporalio.worker import Worker
 import settings as config
 from activities import all_activities
 from activities.context import Context
+from activities.db import current_revision
 from connection import connect
 from documents.store import default_store
 from workflows.application import ApplicationWorkflow
@@ -98,7 +99,10 @@ async def run(settings: config.Settings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    # Connecting applies the read model's migrations (migrations/) it lacks, under a lock
+    # that workers starting together take in turn.
     ctx = Context.from_settings(settings)
+    log.info("read model ready", revision=current_revision(ctx.engine))
     # Without trust anchors no case could take a signed action: say so now, not at the
     # first registration.
     assert ctx.trust_source is not None

@@ -1,19 +1,33 @@
-"""The read model's database: an SQLite file by default, any SQLAlchemy URL from the
-environment."""
+"""The read model's database: an SQLite file by default, PostgreSQL (or any SQLAlchemy URL)
+from SHAQYRU_DATABASE_URL. Its schema is made and changed by the migrations in
+migrations/versions/, applied by `connect` (so the worker applies them at start) or by
+`shaqyru db upgrade`."""
 
 from __future__ import annotations
 
+import functools
+import logging
 import os
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
-from sqlmodel import SQLModel, create_engine
+from sqlalchemy import event, inspect, text
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import create_engine
 
 import models.tables  # noqa: F401  (registers the tables)
 from documents.store import private_dir
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+# The revision that made the schema every database had before there were migrations
+# (SQLModel's create_all): such a database is stamped with it, then upgraded.
+BASELINE = "0001"
+# Any constant will do, as long as every process that migrates uses the same one.
+_MIGRATION_LOCK = 0x5348_4151_5952_55
+# Alembic names each of its plugins at every run; the migrations it applies still show.
+logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 def _private_sqlite(path: Path) -> None:
@@ -30,7 +44,8 @@ def _private_sqlite(path: Path) -> None:
                 file.chmod(0o600)
 
 
-def connect(url: str) -> Engine:
+def engine_for(url: str) -> Engine:
+    """An engine on the read model, its schema untouched."""
     if url.startswith("sqlite:///"):
         path = url.removeprefix("sqlite:///")
         if path != ":memory:":
@@ -41,10 +56,90 @@ def connect(url: str) -> Engine:
         @event.listens_for(engine, "connect")
         def _wal(conn, _record) -> None:
             conn.execute("PRAGMA journal_mode=WAL")
-    else:
-        engine = create_engine(url, pool_pre_ping=True)
-    SQLModel.metadata.create_all(engine)
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def connect(url: str) -> Engine:
+    """An engine on the read model with its schema brought up to date."""
+    engine = engine_for(url)
+    if current_revision(engine) != head_revision():
+        upgrade(engine)
     return engine
+
+
+def _alembic_config(connection: Connection | None = None):
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+@functools.cache
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at; None for a database migrations never touched."""
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+@contextmanager
+def migration_lock(engine: Engine) -> Iterator[Connection]:
+    """A connection in a transaction that no other migrating process can enter: workers
+    that start together then migrate one after the other, and the later ones find nothing
+    left to do."""
+    with engine.connect() as conn:
+        if conn.dialect.name != "sqlite":
+            with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    conn.execute(
+                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
+                    )
+                yield conn
+            return
+        # SQLite's write lock, taken at BEGIN IMMEDIATE; the driver's own BEGIN (deferred,
+        # and only before DML, so DDL would run outside any transaction) is turned off
+        # meanwhile.
+        driver = conn.connection.driver_connection
+        saved = driver.isolation_level
+        driver.isolation_level = None
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
+        finally:
+            driver.isolation_level = saved
+
+
+def upgrade(engine: Engine, target: str = "head") -> str:
+    """Applies the migrations up to `target`; returns the revision the database is at."""
+    from alembic import command
+
+    with migration_lock(engine) as conn:
+        config = _alembic_config(conn)
+        tables = set(inspect(conn).get_table_names())
+        if "alembic_version" not in tables and "applications" in tables:
+            command.stamp(config, BASELINE)
+        command.upgrade(config, target)
+    revision = current_revision(engine)
+    assert revision is not None
+    return revision
 
 
 def utc(at: datetime) -> datetime:

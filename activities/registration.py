@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import func, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 from temporalio import activity
@@ -13,18 +14,49 @@ from temporalio.exceptions import ApplicationError
 
 from activities.context import Context
 from activities.db import utc
+from activities.issuing import signs_samples
 from activities.paperwork import keep_signed
 from documents.render import application_json, render_application
 from models.application import Application
 from models.case import Registration
 from models.roster import District, Roster
 from models.signature import CaseTrust
-from models.tables import ApplicationRow
+from models.tables import ApplicationRow, RegistrationCounter
 from rules.timezone import ALMATY
 
 
 def registration_number(district: str, year: int, sequence: int) -> str:
     return f"{district}-{year}-{sequence:05d}"
+
+
+def _next_sequence(db: Session, district: str, year: int) -> int:
+    """Takes the next number of the district's year, in `db`'s transaction."""
+    dialect = db.get_bind().dialect.name
+    if dialect not in ("postgresql", "sqlite"):
+        raise ApplicationError(f"registration numbers need PostgreSQL or SQLite, not {dialect}")
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    # The year's first registration makes the counter; a concurrent one waits for it and
+    # then finds it there.
+    db.exec(
+        insert(RegistrationCounter)
+        .values(district=district, year=year, last_sequence=0)
+        .on_conflict_do_nothing()
+    )
+    counter = RegistrationCounter.__table__.c
+    # Never below a number already in the table (given by a worker of the previous
+    # version, or restored from a backup without its counter): an index look-up.
+    highest = (
+        select(func.coalesce(func.max(ApplicationRow.sequence), 0))
+        .where(ApplicationRow.district == district, ApplicationRow.year == year)
+        .scalar_subquery()
+    )
+    larger = func.greatest if dialect == "postgresql" else func.max
+    return db.exec(
+        update(RegistrationCounter)
+        .where(counter.district == district, counter.year == year)
+        .values(last_sequence=larger(counter.last_sequence, highest) + 1)
+        .returning(counter.last_sequence)
+    ).scalar_one()
 
 
 class Registrar:
@@ -41,42 +73,56 @@ class Registrar:
         return district
 
     def _row(self, app: Application, accepted_at: datetime) -> ApplicationRow:
-        """The case's row, made on the first attempt and found on every later one."""
+        return self.allocate(app, accepted_at, activity.info().current_attempt_scheduled_time)
+
+    def allocate(
+        self, app: Application, accepted_at: datetime, registered_at: datetime
+    ) -> ApplicationRow:
+        """The case's row and its registration number: made on the first attempt, found on
+        every later one.
+
+        The number is the district's counter for the year, incremented in the transaction
+        that inserts the row. Registrations in one district queue on the counter's row
+        lock (on SQLite, on the database's write lock) rather than collide, and one that
+        fails rolls its increment back: no gaps, and nothing to retry."""
+        with Session(self.ctx.engine) as db:
+            row = db.get(ApplicationRow, app.application_id)
+            if row is not None:
+                return row
         code = app.applicant.district
         year = accepted_at.astimezone(ALMATY).year
-        for _ in range(5):
-            with Session(self.ctx.engine) as db:
+        # Read before the transaction, so that no lock waits on a file.
+        commission = self._district(code).model_dump(mode="json")
+        with Session(self.ctx.engine, expire_on_commit=False) as db:
+            sequence = _next_sequence(db, code, year)
+            row = ApplicationRow(
+                application_id=app.application_id,
+                service=app.service.value,
+                ground=app.ground,
+                district=code,
+                submitted_at=app.submitted_at,
+                accepted_at=accepted_at,
+                year=year,
+                sequence=sequence,
+                registration_number=registration_number(code, year, sequence),
+                registered_at=registered_at,
+                commission=commission,
+            )
+            db.add(row)
+            try:
+                db.commit()
+            except IntegrityError:
+                # An earlier attempt of this case, on a worker presumed dead, registered
+                # it meanwhile: its row stands, and the rollback gave our number back.
+                db.rollback()
                 row = db.get(ApplicationRow, app.application_id)
-                if row is not None:
-                    return row
-                last = db.exec(
-                    select(func.max(ApplicationRow.sequence)).where(
-                        ApplicationRow.district == code, ApplicationRow.year == year
-                    )
-                ).one()
-                sequence = (last or 0) + 1
-                row = ApplicationRow(
-                    application_id=app.application_id,
-                    service=app.service.value,
-                    ground=app.ground,
-                    district=code,
-                    submitted_at=app.submitted_at,
-                    accepted_at=accepted_at,
-                    year=year,
-                    sequence=sequence,
-                    registration_number=registration_number(code, year, sequence),
-                    registered_at=activity.info().current_attempt_scheduled_time,
-                    commission=self._district(code).model_dump(mode="json"),
-                )
-                db.add(row)
-                try:
-                    db.commit()
-                except IntegrityError:
-                    # Another worker took the same sequence number: count again.
-                    continue
-                db.refresh(row)
-                return row
-        raise ApplicationError("could not allocate a registration number; will retry")
+                if row is None:
+                    # A number taken outside the counter (a worker of the previous
+                    # version, during a rollout): the retry counts past it.
+                    raise ApplicationError(
+                        f"registration number {sequence} of {code} {year} is taken; will retry"
+                    ) from None
+            return row
 
     @activity.defn(name="capture_trust")
     def capture_trust(self, commission: District) -> CaseTrust:
@@ -106,7 +152,9 @@ class Registrar:
             app.application_id,
             "application",
             lambda: (
-                render_application(app, number, commission, registered_at),
+                render_application(
+                    app, number, commission, registered_at, sample=signs_samples(self.ctx)
+                ),
                 application_json(app, number, commission, registered_at),
             ),
             registered_at,

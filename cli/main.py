@@ -13,6 +13,7 @@ from cli import (
     calendar_cmd,
     cases,
     check_cmd,
+    db_cmd,
     documents_cmd,
     keys_cmd,
     keys_dev_cmd,
@@ -54,6 +55,7 @@ for module in (
     keys_cmd,
 ):
     module.register(app)
+db_cmd.register(app)
 # The caseworkers' development keys sit with the encryption keys: `shaqyru keys dev init`.
 keys_cmd.keys_app.add_typer(keys_dev_cmd.keys_dev_app, name="dev")
 

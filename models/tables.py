@@ -112,3 +112,15 @@ class OutboxDelivery(SQLModel, table=True):
     attempts: int = 0
     delivered_at: datetime | None = None
     reference: str | None = None
+
+
+class RegistrationCounter(SQLModel, table=True):
+    """The last sequence number given in a district in a year. Registration takes the next
+    one by updating this row in the transaction that writes the case's row, so numbers
+    follow one another without gaps however many workers register at once."""
+
+    __tablename__ = "registration_counters"
+
+    district: str = Field(primary_key=True)
+    year: int = Field(primary_key=True)
+    last_sequence: int = 0

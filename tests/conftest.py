@@ -93,12 +93,13 @@ async def dev_env(converter: DataConverter) -> AsyncIterator[WorkflowEnvironment
     await env.shutdown()
 
 
-def make_context(tmp: Path, keys: Path | None = None) -> Context:
-    """A worker's context on a fresh read model. With `keys` (a development keys folder)
-    its cases require signed actions, as a deployed worker's do; without, a test tries the
-    process alone and its cases take unsigned ones."""
+def make_context(tmp: Path, keys: Path | None = None, database_url: str | None = None) -> Context:
+    """A worker's context on a fresh read model (an SQLite file in `tmp` unless
+    `database_url` names another). With `keys` (a development keys folder) its cases
+    require signed actions, as a deployed worker's do; without, a test tries the process
+    alone and its cases take unsigned ones."""
     return Context(
-        engine=connect(f"sqlite:///{tmp / 'shaqyru.db'}"),
+        engine=connect(database_url or f"sqlite:///{tmp / 'shaqyru.db'}"),
         roster_path=ROSTER,
         documents_dir=tmp / "documents",
         data_dir=tmp,
@@ -113,6 +114,27 @@ def _dev_trust(keys: Path) -> tuple:
     from documents.identity import BINDINGS_FILE, CA_FILE, CRL_FILE, load_bindings, load_trust
 
     return load_trust([keys / CA_FILE], [keys / CRL_FILE]), load_bindings(keys / BINDINGS_FILE)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator:
+    """A throwaway PostgreSQL server (tests/postgres.py) for the whole session."""
+    from tests.postgres import ThrowawayPostgres
+
+    with ThrowawayPostgres() as server:
+        yield server
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty read-model database of each kind the project runs on."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'shaqyru.db'}"
+        return
+    server = request.getfixturevalue("postgres_server")
+    url = server.new_database()
+    yield url
+    server.drop_database(url)  # and the connections the test's engines keep
 
 
 @pytest.fixture(scope="session")

@@ -39,8 +39,10 @@ from workflows.application import ApplicationWorkflow
 from workflows.runner import workflow_runner
 
 
-def with_endpoints(tmp: Path, cabinet: Endpoint, military: Endpoint) -> Context:
-    ctx = make_context(tmp)
+def with_endpoints(
+    tmp: Path, cabinet: Endpoint, military: Endpoint, database_url: str | None = None
+) -> Context:
+    ctx = make_context(tmp, database_url=database_url)
     ctx.endpoints = {"cabinet": cabinet.url, "military": military.url}
     return ctx
 
@@ -64,8 +66,10 @@ async def decide(
 
 
 def outbox(ctx: Context) -> list[OutboxDelivery]:
+    """The result's outbox rows (the acceptance mark's row aside)."""
     with Session(ctx.engine) as db:
-        return list(db.exec(select(OutboxDelivery)).all())
+        rows = db.exec(select(OutboxDelivery)).all()
+        return [r for r in rows if not r.addressee.endswith(":acceptance")]
 
 
 def assert_held_once(endpoint: Endpoint, app_id: str, addressee: Addressee) -> None:
@@ -76,12 +80,12 @@ def assert_held_once(endpoint: Endpoint, app_id: str, addressee: Addressee) -> N
     assert endpoint.keys() == {key}
 
 
-async def test_failing_cabinet_ends_with_one_document(time_env, tmp_path, executor):
+async def test_failing_cabinet_ends_with_one_document(time_env, tmp_path, executor, database_url):
     client, tq = time_env.client, task_queue()
     submitted = weekday_at(await time_env.get_current_time(), 1, time(10, 0))
     app = application(submitted)
     with Endpoint("cabinet", fail_first=5) as cabinet, Endpoint("military") as military:
-        ctx = with_endpoints(tmp_path, cabinet, military)
+        ctx = with_endpoints(tmp_path, cabinet, military, database_url)
         async with worker_for(client, ctx, executor, tq):
             handle = await start(client, app, tq)
             await decide(time_env, handle, submitted)
@@ -119,14 +123,14 @@ async def test_failing_cabinet_ends_with_one_document(time_env, tmp_path, execut
     assert body["registration_number"] == final.registration.number
 
 
-async def test_lost_answer_is_absorbed_by_the_key(time_env, tmp_path, executor):
+async def test_lost_answer_is_absorbed_by_the_key(time_env, tmp_path, executor, database_url):
     """The cabinet stores the document but its answer is lost (500): the retry offers
     the same key, and the cabinet answers it with the first reference."""
     client, tq = time_env.client, task_queue()
     submitted = weekday_at(await time_env.get_current_time(), 2, time(11, 0))
     app = application(submitted)
     with Endpoint("cabinet", lose_first=2) as cabinet, Endpoint("military") as military:
-        ctx = with_endpoints(tmp_path, cabinet, military)
+        ctx = with_endpoints(tmp_path, cabinet, military, database_url)
         async with worker_for(client, ctx, executor, tq):
             handle = await start(client, app, tq)
             await decide(time_env, handle, submitted)
@@ -144,7 +148,7 @@ async def test_lost_answer_is_absorbed_by_the_key(time_env, tmp_path, executor):
 # When the dropped connection wins that race, the shutdown's cancel finds nothing to
 # cancel and the SDK says so; that is expected here.
 @pytest.mark.filterwarnings("ignore:Cannot find activity to cancel:UserWarning")
-async def test_worker_dies_during_delivery(time_env, tmp_path, executor):
+async def test_worker_dies_during_delivery(time_env, tmp_path, executor, database_url):
     """Both addressees take the document and then hang; the worker goes away before any
     answer comes back, and a new worker with a fresh context on the same database takes
     over. Neither addressee nor the outbox ends up with anything twice."""
@@ -155,7 +159,7 @@ async def test_worker_dies_during_delivery(time_env, tmp_path, executor):
         Endpoint("cabinet", hold_first=True) as cabinet,
         Endpoint("military", hold_first=True) as military,
     ):
-        first = with_endpoints(tmp_path, cabinet, military)
+        first = with_endpoints(tmp_path, cabinet, military, database_url)
         # Built here rather than by worker_for: no sticky queue to outlive the worker,
         # and no grace period, so shutting down cancels the attempts at once.
         doomed = Worker(
@@ -192,7 +196,7 @@ async def test_worker_dies_during_delivery(time_env, tmp_path, executor):
             "military": None,
         }
 
-        second = with_endpoints(tmp_path, cabinet, military)
+        second = with_endpoints(tmp_path, cabinet, military, database_url)
         async with worker_for(client, second, executor, tq):
             final = await handle.result()
 
@@ -208,14 +212,14 @@ async def test_worker_dies_during_delivery(time_env, tmp_path, executor):
     assert [d.reference for d in final.deliveries] == ["cabinet/1", "military/1"]
 
 
-async def test_delivery_late_past_its_working_day(time_env, tmp_path, executor):
+async def test_delivery_late_past_its_working_day(time_env, tmp_path, executor, database_url):
     """A cabinet that keeps failing for more than a working day: the case records an
     'overdue' escalation at the delivery step and goes on retrying until it accepts."""
     client, tq = time_env.client, task_queue()
     submitted = weekday_at(await time_env.get_current_time(), 1, time(16, 0))
     app = application(submitted)
     with Endpoint("cabinet", fail_first=10**9) as cabinet, Endpoint("military") as military:
-        ctx = with_endpoints(tmp_path, cabinet, military)
+        ctx = with_endpoints(tmp_path, cabinet, military, database_url)
         async with worker_for(client, ctx, executor, tq):
             handle = await start(client, app, tq)
             await decide(time_env, handle, submitted)
@@ -263,14 +267,16 @@ async def last_failure(
     raise AssertionError(f"no failed attempt of {activity_type} on record")
 
 
-async def test_trickling_cabinet_is_cut_off_at_the_deadline(time_env, tmp_path, executor):
+async def test_trickling_cabinet_is_cut_off_at_the_deadline(
+    time_env, tmp_path, executor, database_url
+):
     """A cabinet that answers one byte a second never trips a per-read timeout; the
     attempt still ends at its total deadline, with a reason a person can read."""
     client, tq = time_env.client, task_queue()
     submitted = weekday_at(await time_env.get_current_time(), 0, time(10, 0))
     app = application(submitted)
     with Endpoint("cabinet", trickle=1.0) as cabinet, Endpoint("military") as military:
-        ctx = with_endpoints(tmp_path, cabinet, military)
+        ctx = with_endpoints(tmp_path, cabinet, military, database_url)
         ctx.delivery_timeout = 1.5
         async with worker_for(client, ctx, executor, tq):
             handle = await start(client, app, tq)
@@ -298,7 +304,7 @@ def closed_port() -> int:
         return s.getsockname()[1]
 
 
-async def test_failure_reasons_stay_short(time_env, tmp_path, executor):
+async def test_failure_reasons_stay_short(time_env, tmp_path, executor, database_url):
     """A cabinet at a long address with credentials in it, answering 503 with a body that
     never ends, and a military body that cannot be reached: each attempt fails at once
     (the body is read only so far) with one short line, no credentials, no chained
@@ -307,7 +313,7 @@ async def test_failure_reasons_stay_short(time_env, tmp_path, executor):
     submitted = weekday_at(await time_env.get_current_time(), 4, time(10, 0))
     app = application(submitted)
     with Endpoint("cabinet/" + "x" * 400, fail_first=10**9, junk=True) as cabinet:
-        ctx = make_context(tmp_path)
+        ctx = make_context(tmp_path, database_url=database_url)
         secret = cabinet.url.replace("http://", "http://clerk:s3cret@") + "?token=s3cret"
         military = f"http://127.0.0.1:{closed_port()}/military"
         ctx.endpoints = {"cabinet": secret, "military": military}
@@ -338,7 +344,7 @@ async def test_failure_reasons_stay_short(time_env, tmp_path, executor):
         assert stored.ByteSize() < 2048
 
 
-async def test_hanging_addressees_do_not_starve_registration(time_env, tmp_path):
+async def test_hanging_addressees_do_not_starve_registration(time_env, tmp_path, database_url):
     """Ten decided cases owe twenty deliveries to addressees that take them and never
     answer. The worker is built as worker.py builds it, with only two threads: the
     deliveries hold no thread and no more than their share of the slots, so a new case
@@ -351,7 +357,7 @@ async def test_hanging_addressees_do_not_starve_registration(time_env, tmp_path)
         Endpoint("military", hang=True) as military,
         ThreadPoolExecutor(max_workers=2) as pool,
     ):
-        ctx = with_endpoints(tmp_path, cabinet, military)
+        ctx = with_endpoints(tmp_path, cabinet, military, database_url)
         # Long enough that no hanging attempt ends while the test runs.
         ctx.delivery_timeout = 45
         ctx.delivery_limit = 16

@@ -88,7 +88,8 @@ async def test_a_thirty_year_old_is_refused_on_ground_2_by_the_commission(
         assert [d.state for d in final.deliveries] == ["delivered"]
         assert military.held() == 0, "para. 13: the refusal notice is not the military's"
         bodies = list(cabinet.documents.values())
-    mark = next(b for b in bodies if "result_due_on" in b)
+        marks = list(cabinet.notices.values())
+    mark = next(b for b in marks if "result_due_on" in b)
     assert mark["registration_number"] == final.registration.number
     assert mark["result_due_on"] == final.term_due_at.astimezone(ALMATY).date().isoformat()
     notice = next(b for b in bodies if b.get("kind") == "refusal")

@@ -1,0 +1,192 @@
+"""The read model on SQLite and on PostgreSQL (issue 14): its schema is made by the
+migrations in migrations/, the same as models/tables.py declares; workers that start
+together migrate it once; a database made before there were migrations is taken over
+with its numbers; personal data rests encrypted and times come back in UTC; and a whole
+case leaves the same journal on both.
+
+Real databases: an SQLite file and a throwaway PostgreSQL server whose zone is not UTC."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, time
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+from sqlmodel import Session, SQLModel, select
+from typer.testing import CliRunner
+
+from activities.db import connect, current_revision, engine_for, head_revision, upgrade
+from activities.registration import Registrar
+from cli.db_cmd import db_app
+from models.case import Step
+from models.tables import (
+    ApplicationRow,
+    DecisionRow,
+    DocumentRow,
+    OutboxDelivery,
+    RegistrationCounter,
+    ResultRow,
+    StepChange,
+)
+from rules.timezone import ALMATY
+from tests.cases import start, task_queue, weekday_at
+from tests.conftest import application, make_context, worker_for
+from tests.test_delivery import decide
+
+ACCEPTED = datetime(2026, 9, 15, 5, tzinfo=UTC)
+
+
+def test_migrations_make_the_tables_the_models_declare(database_url: str):
+    engine = connect(database_url)
+    assert current_revision(engine) == head_revision()
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert compare_metadata(context, SQLModel.metadata) == []
+
+
+def test_workers_starting_together_migrate_one_after_another(database_url: str):
+    engines = [engine_for(database_url) for _ in range(6)]
+    start = threading.Barrier(len(engines))
+
+    def migrate(engine):
+        start.wait()
+        return upgrade(engine)
+
+    with ThreadPoolExecutor(len(engines)) as pool:
+        assert list(pool.map(migrate, engines)) == [head_revision()] * len(engines)
+
+
+def old_row(app_id: str, district: str, sequence: int) -> ApplicationRow:
+    return ApplicationRow(
+        application_id=app_id,
+        service="deferral",
+        ground=5,
+        district=district,
+        submitted_at=ACCEPTED,
+        accepted_at=ACCEPTED,
+        year=2026,
+        sequence=sequence,
+        registration_number=f"{district}-2026-{sequence:05d}",
+        registered_at=ACCEPTED,
+        commission={},
+    )
+
+
+def test_a_database_from_before_migrations_is_taken_over(tmp_path: Path, database_url: str):
+    """What SQLModel's create_all made before, with cases registered in it: stamped, given
+    its counters, and numbering goes on from the last number."""
+    engine = engine_for(database_url)
+    before = [t for t in SQLModel.metadata.sorted_tables if t.name != "registration_counters"]
+    SQLModel.metadata.create_all(engine, tables=before)
+    with Session(engine) as db:
+        for i in (1, 2, 3):
+            db.add(old_row(f"OLD-{i}", "astana-esil", i))
+        db.add(old_row("OLD-4", "astana-saryarka", 1))
+        db.commit()
+    engine.dispose()
+
+    ctx = make_context(tmp_path, database_url=database_url)
+    assert current_revision(ctx.engine) == head_revision()
+    with Session(ctx.engine) as db:
+        counters = {
+            (c.district, c.year): c.last_sequence for c in db.exec(select(RegistrationCounter))
+        }
+    assert counters == {("astana-esil", 2026): 3, ("astana-saryarka", 2026): 1}
+    row = Registrar(ctx).allocate(application(ACCEPTED), ACCEPTED, ACCEPTED)
+    assert row.registration_number == "astana-esil-2026-00004"
+
+
+def test_personal_data_rests_sealed_and_times_come_back_in_utc(tmp_path: Path, database_url: str):
+    ctx = make_context(tmp_path, database_url=database_url)
+    issued = datetime(2026, 9, 15, 10, 30, tzinfo=ALMATY)
+    data = {"applicant_name": "Серікбаев Нұрлан", "address": "Астана қ., Есіл ауданы"}
+    with Session(ctx.engine) as db:
+        db.add(
+            ResultRow(
+                application_id="A-1",
+                kind="conclusion",
+                registration_number="astana-esil-2026-00001",
+                issued_at=issued,
+                data=data,
+            )
+        )
+        db.commit()
+    with ctx.engine.connect() as conn:
+        stored = str(conn.execute(text("SELECT data FROM results")).scalar_one())
+    assert "Серікбаев" not in stored and "Астана" not in stored and "sealed" in stored
+    with Session(ctx.engine) as db:
+        row = db.get(ResultRow, "A-1")
+    assert row.data == data
+    assert row.issued_at == issued and row.issued_at.utcoffset().total_seconds() == 0
+
+
+async def test_a_case_leaves_its_journal_in_the_read_model(
+    time_env, tmp_path: Path, executor, database_url: str
+):
+    client, tq = time_env.client, task_queue()
+    submitted = weekday_at(await time_env.get_current_time(), 1, time(10, 0))
+    app = application(submitted)
+    ctx = make_context(tmp_path, database_url=database_url)
+    async with worker_for(client, ctx, executor, tq):
+        handle = await start(client, app, tq)
+        await decide(time_env, handle, submitted)
+        final = await handle.result()
+
+    assert final.step == Step.done
+    case = app.application_id
+    with Session(ctx.engine) as db:
+        row = db.get(ApplicationRow, case)
+        steps = db.exec(select(StepChange).where(StepChange.application_id == case)).all()
+        decisions = db.exec(select(DecisionRow).where(DecisionRow.application_id == case)).all()
+        result = db.get(ResultRow, case)
+        documents = db.exec(select(DocumentRow).where(DocumentRow.application_id == case)).all()
+        outbox = db.exec(select(OutboxDelivery).where(OutboxDelivery.application_id == case)).all()
+    assert (
+        row.registration_number
+        == final.registration.number
+        == "astana-esil-" + (f"{submitted.year}-00001")
+    )
+    assert (row.step, row.outcome) == ("done", "granted")
+    assert steps[-1].step == "done" and len({s.seq for s in steps}) == len(steps)
+    assert [d.actor for d in decisions if d.accepted] == [
+        "esil-chair",
+        "esil-m1",
+        "esil-m2",
+        "esil-m3",
+        "esil-chair",
+    ]
+    assert result.registration_number == row.registration_number
+    assert result.data["registration_number"] == row.registration_number
+    assert {d.kind for d in documents} >= {"application", "conclusion"}
+    # The result's deliveries; the acceptance mark has its own row beside them.
+    results_to = {d.addressee.value for d in final.deliveries}
+    assert results_to == {"cabinet", "military"}
+    assert {(o.addressee, o.delivered_at is not None) for o in outbox} >= {
+        ("cabinet", True),
+        ("military", True),
+    }
+
+
+def test_db_upgrade_and_status_commands(tmp_path: Path, database_url: str, monkeypatch):
+    monkeypatch.setenv("SHAQYRU_DATABASE_URL", database_url)
+    monkeypatch.setenv("SHAQYRU_DATA", str(tmp_path))
+    runner = CliRunner()
+    behind = runner.invoke(db_app, ["status"])
+    assert behind.exit_code == 1 and f"revision none, latest {head_revision()}" in behind.output
+    done = runner.invoke(db_app, ["upgrade"])
+    assert done.exit_code == 0, done.output
+    assert f"revision {head_revision()} (was none)" in done.output
+    again = runner.invoke(db_app, ["upgrade"])
+    assert f"revision {head_revision()} (was {head_revision()})" in again.output
+    assert runner.invoke(db_app, ["status"]).exit_code == 0
+
+
+def test_db_command_says_when_it_cannot_reach_the_database(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("SHAQYRU_DATABASE_URL", f"postgresql+psycopg://u:s3cret@/x?host={tmp_path}")
+    done = CliRunner().invoke(db_app, ["upgrade"])
+    assert done.exit_code == 3
+    assert "cannot reach" in done.output and "s3cret" not in done.output
