@@ -38,7 +38,8 @@ class Addressee:
     With `hang` every POST is kept open unanswered until `release()`. With `trickle` every
     POST is answered one byte every `trickle` seconds, for ever, until the client hangs
     up; `hung_up` holds how long each such exchange lasted. With `junk` the 503 answers
-    come with a body that never ends."""
+    come with a body that never ends. With `marks_apart` (the default) an acceptance mark
+    is taken at once and kept in `notices`, out of every count above."""
 
     def __init__(
         self,
@@ -49,8 +50,10 @@ class Addressee:
         hang: bool = False,
         trickle: float | None = None,
         junk: bool = False,
+        marks_apart: bool = True,
     ) -> None:
         self.name = name
+        self.marks_apart = marks_apart
         self.fail_first = fail_first
         self.lose_first = lose_first
         self.hold_first = hold_first
@@ -179,7 +182,7 @@ class Addressee:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = json.loads(self.rfile.read(length) or b"{}")
                 key = self.headers.get("Idempotency-Key")
-                if key is not None and key.endswith(":acceptance"):
+                if addressee.marks_apart and key is not None and key.endswith(":acceptance"):
                     # The acceptance mark reaches the cabinet too; it is taken at once and
                     # kept apart, so that what the result's tests count stays theirs.
                     with addressee._lock:

@@ -56,7 +56,7 @@ def with_cabinet(tmp: Path, cabinet: Endpoint) -> Context:
 
 
 async def test_cabinet_shows_the_mark_with_the_due_date(tmp_path: Path) -> None:
-    with Endpoint("cabinet") as cabinet:
+    with Endpoint("cabinet", marks_apart=False) as cabinet:
         ctx = with_cabinet(tmp_path, cabinet)
         done = await mark(ctx)
     key = acceptance_key(APP_ID)
@@ -86,7 +86,7 @@ async def test_cabinet_shows_the_mark_with_the_due_date(tmp_path: Path) -> None:
 
 
 async def test_failures_and_a_lost_answer_end_with_one_mark(tmp_path: Path) -> None:
-    with Endpoint("cabinet", fail_first=2, lose_first=1) as cabinet:
+    with Endpoint("cabinet", fail_first=2, lose_first=1, marks_apart=False) as cabinet:
         ctx = with_cabinet(tmp_path, cabinet)
         for attempt in range(3):  # 503, 503, then stored but answered 500
             with pytest.raises(ApplicationError) as caught:
