@@ -16,6 +16,7 @@ from pathlib import Path
 from temporalio.api.common.v1 import Payload
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Replayer
 
 import codec
 from codec.payloads import KEY_ID, is_encrypted
@@ -23,7 +24,8 @@ from codec.server import CodecServer
 from models.application import Application
 from tests import test_cli_cases
 from tests.test_cli_cases import CHAIR, MEMBERS, Cli, until_step
-from workflows.application import WORKFLOW_NAME, workflow_id
+from workflows.application import WORKFLOW_NAME, ApplicationWorkflow, workflow_id
+from workflows.runner import workflow_runner
 
 TEMPORAL = str(Path(sys.executable).parent / "temporal")
 
@@ -215,6 +217,12 @@ async def test_audit_checks_every_signature_and_fails_on_an_altered_history(
         data_converter=codec.data_converter(keyring),
     )
     history = await client.get_workflow_handle(workflow_id(app)).fetch_history()
+    # A history the dev server just wrote, with real timing, replays on today's code.
+    await Replayer(
+        workflows=[ApplicationWorkflow],
+        workflow_runner=workflow_runner(),
+        data_converter=codec.data_converter(keyring),
+    ).replay_workflow(history)
     codec.decrypt_in_place(history.events, keyring)
     clear = tmp_path / "history.json"
     clear.write_text(history.to_json(), encoding="utf-8")

@@ -82,10 +82,6 @@ _ONCE = dict(
     start_to_close_timeout=timedelta(minutes=1),
     retry_policy=RetryPolicy(maximum_interval=timedelta(minutes=5)),
 )
-_JOURNAL_LOCAL = dict(
-    start_to_close_timeout=timedelta(seconds=30),
-    retry_policy=RetryPolicy(maximum_interval=timedelta(minutes=5)),
-)
 # A delivery is retried until the addressee accepts it; nothing is ever given up.
 _DELIVERY = dict(
     start_to_close_timeout=timedelta(minutes=1),
@@ -126,7 +122,6 @@ class ApplicationWorkflow:
         self._issued: Issued | None = None
         self._side_tasks: list[asyncio.Task] = []
         self._published: dict[str, Any] = {}
-        self._search: list[Any] | None = None
         self._nonces: list[str] = []
         parsed = parse_command(Application, args)
         if isinstance(parsed, Refusal):
@@ -166,7 +161,6 @@ class ApplicationWorkflow:
             )
         s = self._status
         journal = asyncio.create_task(self._write_journal())
-        publisher = asyncio.create_task(self._publisher())
         self._note(Step.accept, "step", {"submitted_at": s.submitted_at.isoformat()})
 
         accepted = await self._accept()
@@ -262,9 +256,8 @@ class ApplicationWorkflow:
                 task.cancel()
         await asyncio.gather(*self._side_tasks, return_exceptions=True)
         self._enter(Step.done)
-        await workflow.wait_condition(lambda: not self._journal and self._search is None)
+        await workflow.wait_condition(lambda: not self._journal)
         journal.cancel()
-        publisher.cancel()
         return s
 
     async def _mark_acceptance(self) -> None:
@@ -712,30 +705,13 @@ class ApplicationWorkflow:
             )
         )
 
-    async def _publisher(self) -> None:
-        while True:
-            await workflow.wait_condition(lambda: self._search is not None)
-            assert self._search is not None
-            changed = [u for u in self._search if self._published.get(u.key.name) != u.value]
-            self._search = None
-            if changed:
-                self._published.update({u.key.name: u.value for u in changed})
-                workflow.upsert_search_attributes(changed)
-
     async def _write_journal(self) -> None:
         while True:
             await workflow.wait_condition(lambda: bool(self._journal))
             batch = list(self._journal)
-            # A local activity: one marker in history instead of three events and a
-            # workflow task of their own, for what is only the read model's copy.
-            if workflow.patched("journal-local-activity"):
-                await workflow.execute_local_activity(
-                    "record_events", args=[batch], **_JOURNAL_LOCAL
-                )
-            else:
-                await workflow.execute_activity(
-                    "record_events", args=[batch], summary=f"Record {len(batch)} event(s)", **_ONCE
-                )
+            await workflow.execute_activity(
+                "record_events", args=[batch], summary=f"Record {len(batch)} event(s)", **_ONCE
+            )
             del self._journal[: len(batch)]
 
     def _waiting_for(self) -> list[str]:
@@ -771,11 +747,12 @@ class ApplicationWorkflow:
             updates.append(search.OUTCOME.value_set(s.outcome.value))
         if self._side_tasks:  # a case that weighs findings tells the inbox how many
             updates.append(search.FINDINGS.value_set(len(s.findings)))
-        # Every upsert is an event in the case's history: a new case leaves them to the
-        # publisher, which sends once per workflow task only what changed.
-        if workflow.patched("upsert-changes-only"):
-            self._search = updates
-        else:
+        # Every upsert is an event in the case's history: a new case sends only what
+        # changed since its last upsert.
+        if workflow.patched("upsert-changed-only"):
+            updates = [u for u in updates if self._published.get(u.key.name) != u.value]
+            self._published.update({u.key.name: u.value for u in updates})
+        if updates:
             workflow.upsert_search_attributes(updates)
         lines = [f"**Step:** {s.step.value}"]
         if s.registration:
