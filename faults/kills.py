@@ -1,0 +1,100 @@
+"""Processes that die without a word: the worker or the Temporal server, SIGKILLed in
+the middle of a step and started again, as a crash and a supervisor's restart would."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+from faults.cases import Drive, activity_running, count_rows, until_true
+from faults.stack import Stack
+
+WAIT_FOR_MOMENT = 180.0  # seconds to wait for the moment to strike; a retry takes 60 s
+DOWN_FOR = 3.0  # seconds a killed process stays dead
+
+
+async def _restart_worker(stack: Stack, moment: str, reached: bool) -> None:
+    stack.say(moment)
+    if not reached:
+        stack.notes.append(f"never saw the moment '{moment}'; killed the worker anyway")
+    stack.kill_worker()
+    await asyncio.sleep(DOWN_FOR)
+    await stack.start_worker()
+
+
+def _first_delivery(stack: Stack) -> threading.Event:
+    """Set by an endpoint's thread the instant a delivery's body has arrived."""
+    seen = threading.Event()
+    for e in stack.endpoints:
+        e.on_receipt(lambda _receipt: seen.set())
+    return seen
+
+
+async def worker_kill(stack: Stack, drive: Drive) -> None:
+    """SIGKILL the worker while it registers, while it issues, and while it delivers."""
+    delivering = _first_delivery(stack)
+
+    async def fault() -> None:
+        for activity in ("register_application", "issue_result"):
+            reached = await until_true(
+                lambda a=activity: activity_running(drive.client, drive.cases, a), WAIT_FOR_MOMENT
+            )
+            await _restart_worker(stack, f"while {activity}", reached)
+        # Deliveries to an accepting endpoint take milliseconds: strike on the first one.
+        reached = await until_true(delivering.is_set, WAIT_FOR_MOMENT)
+        await _restart_worker(stack, "while delivering", reached)
+
+    await drive.run(fault)
+
+
+async def delivery_kill(stack: Stack, drive: Drive) -> None:
+    """Endpoints that take deliveries in and never answer; the worker is killed with the
+    deliveries in flight, the endpoints recover, and a new worker must finish them."""
+    stack.switch("hang")
+    half = len(drive.cases)  # half of the deliveries: two per case
+
+    def in_flight() -> bool:
+        return sum(len(e.by_key()) for e in stack.endpoints) >= half
+
+    async def fault() -> None:
+        reached = await until_true(in_flight, WAIT_FOR_MOMENT)
+        stack.say(f"{sum(len(e.by_key()) for e in stack.endpoints)} deliveries in flight")
+        if not reached:
+            stack.notes.append(f"fewer than {half} deliveries were in flight at the kill")
+        stack.kill_worker()
+        stack.switch("accept")
+        await asyncio.sleep(DOWN_FOR)
+        await stack.start_worker()
+
+    await drive.run(fault)
+
+
+async def server_kill(stack: Stack, drive: Drive) -> None:
+    """SIGKILL the Temporal server twice on the same SQLite file: while cases are being
+    submitted and registered, and once results are being issued."""
+    third = max(1, len(drive.cases) // 3)
+
+    async def restart(moment: str, reached: bool) -> None:
+        stack.say(moment)
+        if not reached:
+            stack.notes.append(f"never saw the moment '{moment}'; killed the server anyway")
+        stack.kill_server()
+        await asyncio.sleep(DOWN_FOR)
+        await stack.start_server()
+        if not stack.worker_alive():
+            # What a supervisor would do; the census says it was needed.
+            stack.notes.append(f"the worker died with the server ({moment}); restarted it")
+            await stack.start_worker()
+
+    async def fault() -> None:
+        reached = await until_true(
+            lambda: count_rows(stack, "SELECT count(*) FROM applications") >= third,
+            WAIT_FOR_MOMENT,
+        )
+        await restart("while registering", reached)
+        reached = await until_true(
+            lambda: count_rows(stack, "SELECT count(*) FROM results") >= 1, WAIT_FOR_MOMENT
+        )
+        await restart("while issuing", reached)
+
+    await drive.run(fault)
