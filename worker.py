@@ -22,6 +22,7 @@ from activities.db import current_revision
 from connection import connect
 from documents.store import default_store
 from workflows.application import ApplicationWorkflow
+from workflows.complaint import ComplaintWorkflow
 from workflows.runner import workflow_runner
 
 
@@ -80,7 +81,7 @@ def build_worker(
         return Worker(
             client,
             task_queue=task_queue,
-            workflows=[ApplicationWorkflow],
+            workflows=[ApplicationWorkflow, ComplaintWorkflow],
             workflow_runner=workflow_runner(),
             activities=all_activities(ctx),
             activity_executor=executor,

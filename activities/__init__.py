@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from activities.calendar import calendar_acceptance, calendar_due
 from activities.chairman import ChairmanSeal
+from activities.complaints import complaint_activities
 from activities.context import Context
 from activities.delivery import Courier
 from activities.gateway import Gateway
@@ -30,4 +31,5 @@ def all_activities(ctx: Context) -> list[Callable]:
         courier.deliver_to_military_body,
         Notices(courier).deliver_acceptance_mark,
         Gateway.for_context(ctx).fetch_state_records,
+        *complaint_activities(ctx),
     ]

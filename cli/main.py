@@ -13,6 +13,7 @@ from cli import (
     calendar_cmd,
     cases,
     check_cmd,
+    complaint_cmd,
     db_cmd,
     documents_cmd,
     keys_cmd,
@@ -56,6 +57,7 @@ for module in (
 ):
     module.register(app)
 db_cmd.register(app)
+complaint_cmd.register(app)
 # The caseworkers' development keys sit with the encryption keys: `shaqyru keys dev init`.
 keys_cmd.keys_app.add_typer(keys_dev_cmd.keys_dev_app, name="dev")
 

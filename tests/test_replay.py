@@ -12,6 +12,7 @@ from temporalio.worker import Replayer
 
 from tests.cases import HISTORIES
 from workflows.application import ApplicationWorkflow
+from workflows.complaint import ComplaintWorkflow
 from workflows.runner import workflow_runner
 
 RECORDED = sorted(HISTORIES.glob("*.json"))
@@ -38,7 +39,7 @@ def test_histories_are_recorded():
 async def test_history_replays(path):
     history = WorkflowHistory.from_json(path.stem, path.read_text(encoding="utf-8"))
     replayer = Replayer(
-        workflows=[ApplicationWorkflow],
+        workflows=[ApplicationWorkflow, ComplaintWorkflow],
         workflow_runner=workflow_runner(),
         data_converter=pydantic_data_converter,
     )

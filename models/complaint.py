@@ -1,0 +1,188 @@
+"""A complaint against the commission's decision, action or inaction (para. 14; the
+APPK's pre-trial appeal, rules/complaint.py), and what its case knows about itself.
+
+Every field that comes from outside is bounded and readable: the complaint and the
+officials' commands are kept in the complaint's state and history."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from models.case import Addressee, CaseStatus, Delivery, DocumentRef, Step
+from models.roster import Person
+from models.text import CASEWORKER_ID, Line, Paragraph
+from rules.complaint import Act, BodyAction, Verdict
+
+ID = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+TEXT_LENGTH = 4000
+KEPT_ESCALATIONS = 20
+
+
+class Complaint(BaseModel):
+    """What the portal files for the applicant."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    complaint_id: str = Field(min_length=1, max_length=64, pattern=ID)
+    application_id: str = Field(min_length=1, max_length=64, pattern=ID)
+    act: Act
+    text: Paragraph(TEXT_LENGTH)  # type: ignore[valid-type]
+    filed_at: datetime
+    learned_on: date | None = Field(
+        default=None,
+        description="When the applicant learned of the act; the day it was delivered if not given",
+    )
+
+
+class CaseSnapshot(BaseModel):
+    """The application's case as its `status` query showed it when the complaint was
+    filed: the starter asks, since a workflow cannot query another."""
+
+    district: str = Field(max_length=64)
+    commission_kk: Line(300)  # type: ignore[valid-type]
+    commission_ru: Line(300)  # type: ignore[valid-type]
+    chairman: Person
+    registration_number: str | None = Field(default=None, max_length=64)
+    finished: bool
+    result_kind: str | None = Field(default=None, max_length=32)
+    result_at: datetime | None = Field(default=None, description="When the result was delivered")
+    term_breached: bool = False
+
+
+def snapshot(case: CaseStatus) -> CaseSnapshot:
+    """What a complaint keeps of the application's case, from its `status` query."""
+    if case.registration is None:
+        raise ValueError(f"application {case.application_id} is not registered yet")
+    commission = case.registration.commission
+    cabinet = next((d for d in case.deliveries if d.addressee == Addressee.cabinet), None)
+    return CaseSnapshot(
+        district=case.district,
+        commission_kk=commission.commission_kk,
+        commission_ru=commission.commission_ru,
+        chairman=commission.chairman,
+        registration_number=case.registration.number,
+        finished=case.step == Step.done,
+        result_kind=case.result.kind.value if case.result else None,
+        result_at=cabinet.at if cabinet and cabinet.delivered else None,
+        term_breached=case.term_breached,
+    )
+
+
+class ComplaintStart(BaseModel):
+    complaint: Complaint
+    case: CaseSnapshot
+    reviewer: CASEWORKER_ID = Field(description="The official of the reviewing body")
+
+
+class BodyCommand(BaseModel):
+    """The commission chairman's answer to a complaint against his commission's act."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    actor: CASEWORKER_ID
+    action: BodyAction
+    reason: Paragraph(TEXT_LENGTH, blank_ok=True) = ""  # type: ignore[valid-type]
+
+
+class ReviewDecision(BaseModel):
+    """The reviewing body's decision (APPK art. 91 part 3)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    actor: CASEWORKER_ID
+    verdict: Verdict
+    reason: Paragraph(TEXT_LENGTH, blank_ok=True) = ""  # type: ignore[valid-type]
+
+
+class ComplaintStep(StrEnum):
+    body = "body"
+    review = "review"
+    answer = "answer"
+    deliver = "deliver"
+    done = "done"
+
+
+class ComplaintOutcome(StrEnum):
+    satisfied = "satisfied"
+    """By the body that took the act itself."""
+    upheld = "upheld"
+    dismissed = "dismissed"
+    returned = "returned"
+    """Not admissible: nothing of the kind to complain of (rules.complaint.admissible)."""
+
+
+class Decided(BaseModel):
+    by: str
+    at: datetime
+    outcome: ComplaintOutcome
+    reason: str = Field(default="", max_length=TEXT_LENGTH)
+
+
+class ComplaintEscalation(BaseModel):
+    at: datetime
+    step: ComplaintStep
+    kind: str = Field(description="body_overdue | review_overdue | reminder")
+    count: int = 1
+
+
+class Reconsider(BaseModel):
+    """The signal `reconsider` to the application's case when the act is revoked."""
+
+    complaint_id: str
+    outcome: ComplaintOutcome
+    reason: str = Field(default="", max_length=TEXT_LENGTH)
+    decided_at: datetime
+
+
+class ComplaintStatus(BaseModel):
+    complaint_id: str
+    application_id: str
+    act: str
+    district: str
+    step: ComplaintStep
+    filed_at: datetime
+    learned_on: date | None = None
+    filing_deadline: date | None = None
+    late: bool = Field(default=False, description="Filed after the period of APPK art. 92 p. 1")
+    body: str = Field(default="", description="The commission chairman")
+    reviewer: str = ""
+    body_due_at: datetime | None = None
+    passed_at: datetime | None = None
+    review_due_at: datetime | None = None
+    decided: Decided | None = None
+    revoked: bool = Field(default=False, description="The commission's result is revoked")
+    reconsider_sent: bool | None = Field(
+        default=None, description="The application's case took the signal (None: not sent)"
+    )
+    answer: DocumentRef | None = None
+    delivery: Delivery | None = None
+    escalations: list[ComplaintEscalation] = Field(default_factory=list)
+    rejected_count: int = Field(default=0, description="Unknown signals dropped")
+    waiting_for: list[str] = Field(default_factory=list)
+
+
+class ComplaintAnswer(BaseModel):
+    """What the written answer says; its JSON is signed with the PDF. No personal data:
+    the cabinet knows whose application it is."""
+
+    complaint_id: str
+    application_id: str
+    registration_number: str | None = None
+    act: Act
+    commission_kk: str
+    commission_ru: str
+    filed_at: datetime
+    learned_on: date | None = None
+    filing_deadline: date | None = None
+    late: bool = False
+    outcome: ComplaintOutcome
+    reason: str = Field(default="", max_length=TEXT_LENGTH)
+    returned_why: dict[str, str] = Field(
+        default_factory=dict, description="kk/ru/en: why a complaint was returned"
+    )
+    decided_by: str
+    decided_at: datetime
+    revoked: bool = False
