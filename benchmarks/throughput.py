@@ -1,0 +1,653 @@
+"""Cases per second, a whole Shaqyru case against the bare Temporal minimum of its shape.
+
+    python benchmarks/throughput.py [--cases 200] [--concurrency 50] [--sample 20]
+    python benchmarks/throughput.py --open 10000     # memory, inbox and a timer, at rest
+
+Everything is real and in this process but the server: a dev server of its own (SQLite file
+in a temp folder), the project's worker (worker.build_worker) with a fresh read model,
+encrypted payloads (a temp key ring), development signing keys, the outbox for deliveries.
+
+(a) The baseline (benchmarks/baseline_workflow.py): three activities and the caseworkers'
+six messages (forward, three votes, decision, the chairman's signature on the result) as
+updates like the case's (or signals: --baseline-via), in the same sandbox; no domain code,
+plain payloads. (b) The Shaqyru case: submitted through starter.submit,
+then every action an update signed with the caseworker's own key, the chairman's
+signature over the issued PDF, and both deliveries. Each runs `--cases` cases,
+`--concurrency` at once, after a few unmeasured ones to warm up.
+
+Applications are dated at the latest working moment (as `shaqyru sample` does) so that
+they are registered at once on the server's real clock, even out of working hours.
+
+Printed: cases/s of each and their ratio (issue 12 wants >= 0.6), and the CPU a case costs
+(this process, the server, openssl), steadier than the rates where other work shares the
+machine; history events and workflow tasks per case (WorkflowTaskCompleted, from the
+histories of `--sample` cases); the events of a Shaqyru case by type; activity times; and
+where the CPU went, by this process's threads and activities and the server's process.
+
+`--open N` leaves N cases open at the forward, review and decide steps, then prints the
+process's resident memory, the time of `shaqyru inbox --as esil-m1`, and how late a probe
+timer fires. Not in CI: it takes minutes (--open 10000: most of an hour)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import collections
+import dataclasses
+import inspect
+import os
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from baseline_workflow import MESSAGES, BaselineCase, TimerProbe, baseline_step  # noqa: E402
+from temporalio import activity  # noqa: E402
+from temporalio.api.enums.v1 import EventType  # noqa: E402
+from temporalio.client import (  # noqa: E402
+    Client,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+)
+from temporalio.client import Interceptor as ClientInterceptor  # noqa: E402
+from temporalio.contrib.pydantic import pydantic_data_converter  # noqa: E402
+from temporalio.worker import (  # noqa: E402
+    ActivityInboundInterceptor,
+    ExecuteActivityInput,
+    Interceptor,
+    Worker,
+)
+
+import codec  # noqa: E402
+import settings as config  # noqa: E402
+import starter  # noqa: E402
+import worker as shaqyru_worker  # noqa: E402
+from cli.keys_dev_cmd import DEV_PASSWORD, init_dev_keys  # noqa: E402
+from cli.sample_cmd import latest_working_moment  # noqa: E402
+from documents.identity import (  # noqa: E402
+    PersonalKey,
+    dev_keys_dir,
+    load_personal_key,
+    sign_command,
+    sign_document,
+)
+from models.case import CaseStatus, Step  # noqa: E402
+from models.decisions import ChairmanDecision, Forward, MemberDecision, ResultSigning  # noqa: E402
+from rules.roster import load_roster  # noqa: E402
+from tests.conftest import ROSTER, application, make_context  # noqa: E402
+from workflows import search  # noqa: E402
+from workflows.application import workflow_id  # noqa: E402
+from workflows.runner import workflow_runner  # noqa: E402
+
+CHAIR, MEMBERS = "esil-chair", ("esil-m1", "esil-m2", "esil-m3")
+
+
+# --- the baseline: the same shape, nothing of ours -------------------------------------
+
+
+async def baseline_case(client: Client, case_id: str, tq: str, via: str) -> None:
+    handle = await client.start_workflow(
+        BaselineCase.run, case_id, id=f"baseline-{case_id}", task_queue=tq
+    )
+    for n in range(MESSAGES):
+        if via == "update":
+            await handle.execute_update("act", f"message {n}", result_type=int)
+        else:
+            await handle.signal("act", f"message {n}")
+    await handle.result()
+
+
+# --- the Shaqyru case ------------------------------------------------------------------
+
+
+@dataclass
+class Driver:
+    """What the caseworkers need: their keys, the document store, and counters."""
+
+    client: Client
+    settings: config.Settings
+    keys: dict[str, PersonalKey]
+    store_dir: Path
+    early: collections.Counter = field(default_factory=collections.Counter)
+    signing_s: float = 0.0
+
+    def sign(self, who: str, case_id: str, action: str, cmd):
+        began = time.thread_time()
+        try:
+            return sign_command(self.keys[who], case_id, action, cmd)
+        finally:
+            self.signing_s += time.thread_time() - began
+
+    async def act(self, handle: WorkflowHandle, case_id: str, action: str, who: str, cmd) -> None:
+        """Sends the signed update; a case that has not reached the step yet (its
+        activities still running) refuses it with step.wrong, and it is signed afresh
+        (a spent nonce is refused) and sent again."""
+        pause = 0.02
+        while True:
+            try:
+                await handle.execute_update(
+                    action, self.sign(who, case_id, action, cmd), result_type=CaseStatus
+                )
+                return
+            except WorkflowUpdateFailedError as failed:
+                code = getattr(failed.cause, "type", None)
+                if code != "step.wrong":
+                    raise
+                self.early[action] += 1
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 0.2)
+
+    async def at_step(self, handle: WorkflowHandle, step: Step) -> CaseStatus:
+        pause = 0.02
+        while True:
+            status = await handle.query("status", result_type=CaseStatus)
+            if status.step == step:
+                return status
+            self.early["query"] += 1
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 0.2)
+
+    async def submit(self, case_id: str, submitted: datetime) -> WorkflowHandle:
+        await starter.submit(self.client, application(submitted, app_id=case_id), self.settings)
+        return self.client.get_workflow_handle(workflow_id(case_id), result_type=CaseStatus)
+
+    async def full_case(self, case_id: str, submitted: datetime, stop_at: Step | None = None):
+        handle = await self.submit(case_id, submitted)
+        if stop_at == Step.forward:
+            return
+        # The chairman forwards a case once his inbox shows it, registered: wait for that
+        # with queries (counted below), as a person would, not with refused updates.
+        await self.at_step(handle, Step.forward)
+        await self.act(handle, case_id, "forward", CHAIR, Forward(actor=CHAIR))
+        if stop_at == Step.review:
+            return
+        for member in MEMBERS:
+            cmd = MemberDecision(actor=member, verdict="agree")
+            await self.act(handle, case_id, "member_decision", member, cmd)
+        if stop_at == Step.decide:
+            return
+        until = submitted.date() + timedelta(days=200)
+        cmd = ChairmanDecision(actor=CHAIR, verdict="grant", until=until)
+        await self.act(handle, case_id, "chairman_decision", CHAIR, cmd)
+        status = await self.at_step(handle, Step.sign)
+        sha = next(d.sha256 for d in status.documents if d.kind == "conclusion")
+        pdf = self._pdf(sha)  # the very bytes the case issued, as `shaqyru sign` reads them
+        began = time.thread_time()
+        cms = base64.b64encode(sign_document(pdf, self.keys[CHAIR])).decode("ascii")
+        self.signing_s += time.thread_time() - began
+        cmd = ResultSigning(actor=CHAIR, document_sha256=sha, cms_base64=cms)
+        await self.act(handle, case_id, "sign_result", CHAIR, cmd)
+        final = await handle.result()
+        if final.step != Step.done or not all(d.delivered for d in final.deliveries):
+            raise RuntimeError(f"{case_id} ended at {final.step} undelivered")
+
+    def _pdf(self, sha: str) -> bytes:
+        from documents.store import DocumentStore
+
+        return DocumentStore(self.store_dir).get(sha)
+
+
+# --- measuring ------------------------------------------------------------------------
+
+
+def _ticks(stat: str) -> float:
+    # Fields after the command name, which may hold spaces: utime and stime are 14 and 15.
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu(pid: int) -> float:
+    return _ticks(Path(f"/proc/{pid}/stat").read_text())
+
+
+def thread_cpu() -> dict[str, float]:
+    """CPU seconds of this process's threads, by kind: Python threads by their name, the
+    SDK core's (Rust) threads by the name the kernel knows."""
+    names = {t.native_id: t.name for t in threading.enumerate()}
+    groups: dict[str, float] = collections.defaultdict(float)
+    for task in Path("/proc/self/task").iterdir():
+        try:
+            stat = (task / "stat").read_text()
+            comm = (task / "comm").read_text().strip()
+        except OSError:
+            continue  # ended meanwhile
+        name = names.get(int(task.name), comm)
+        if name == "MainThread":
+            kind = "event loop (client, SDK, codec)"
+        elif name.startswith("temporal_workflow_"):
+            kind = "workflow tasks (sandbox)"
+        elif name.startswith("activity"):
+            kind = "sync activities"
+        elif int(task.name) in names:
+            kind = f"other Python: {name.rstrip('0123456789_-')}"
+        else:
+            kind = f"native: {comm}"
+        groups[kind] += _ticks(stat)
+    return groups
+
+
+def rss_mib() -> tuple[float, float]:
+    """Resident and peak resident memory of this process, MiB."""
+    found = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            found[key] = int(value.split()[0]) / 1024
+    return found["VmRSS"], found["VmHWM"]
+
+
+class CodecClock:
+    """CPU time spent encrypting and decrypting payloads. The codec's coroutines never
+    wait, so the calling thread's CPU time is theirs alone."""
+
+    def __init__(self, codec_: codec.EncryptionCodec) -> None:
+        self.seconds = 0.0
+        self.payloads = 0
+        for name in ("encode", "decode"):
+            inner = getattr(codec_, name)
+
+            async def timed(payloads, inner=inner):
+                began = time.thread_time()
+                try:
+                    return await inner(payloads)
+                finally:
+                    self.seconds += time.thread_time() - began
+                    self.payloads += len(payloads)
+
+            setattr(codec_, name, timed)
+
+
+class ActivityClock(ClientInterceptor, Interceptor):
+    """CPU time of each sync activity, read in the thread that runs it. A client
+    interceptor: the worker built on the client takes it up."""
+
+    def __init__(self) -> None:
+        self.cpu: dict[str, float] = collections.defaultdict(float)
+        self.calls: collections.Counter = collections.Counter()
+        self._lock = threading.Lock()
+
+    def intercept_activity(self, next: ActivityInboundInterceptor) -> ActivityInboundInterceptor:
+        return _TimedActivity(next, self)
+
+
+class _TimedActivity(ActivityInboundInterceptor):
+    def __init__(self, next: ActivityInboundInterceptor, clock: ActivityClock) -> None:
+        super().__init__(next)
+        self.clock = clock
+
+    async def execute_activity(self, input: ExecuteActivityInput):
+        fn, clock = input.fn, self.clock
+        if inspect.iscoroutinefunction(fn):
+            return await super().execute_activity(input)
+        name = activity.info().activity_type
+
+        def timed(*args):
+            began = time.thread_time()
+            try:
+                return fn(*args)
+            finally:
+                with clock._lock:
+                    clock.cpu[name] += time.thread_time() - began
+                    clock.calls[name] += 1
+
+        return await super().execute_activity(dataclasses.replace(input, fn=timed))
+
+
+@dataclass
+class Phase:
+    name: str
+    cases: int
+    seconds: float
+    cpu_self: float
+    cpu_server: float
+    cpu_children: float
+    threads: dict[str, float]
+
+
+async def measure(
+    name: str, n: int, concurrency: int, one: Callable[[int], Awaitable[None]], server_pid: int
+) -> Phase:
+    gate = asyncio.Semaphore(concurrency)
+
+    async def gated(i: int) -> None:
+        async with gate:
+            await one(i)
+
+    threads0, self0, server0 = thread_cpu(), time.process_time(), process_cpu(server_pid)
+    children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    began = time.perf_counter()
+    await asyncio.gather(*(gated(i) for i in range(n)))
+    seconds = time.perf_counter() - began
+    threads1 = thread_cpu()
+    children1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    threads = {k: threads1[k] - threads0.get(k, 0.0) for k in threads1}
+    return Phase(
+        name,
+        n,
+        seconds,
+        time.process_time() - self0,
+        process_cpu(server_pid) - server0,
+        # openssl, which checks the chairman's signature (the server is not reaped yet)
+        max(0.0, children1.ru_utime + children1.ru_stime - children0.ru_utime - children0.ru_stime),
+        {k: v for k, v in threads.items() if v >= 0.005 * n},
+    )
+
+
+@dataclass
+class Histories:
+    events: list[int] = field(default_factory=list)
+    tasks: list[int] = field(default_factory=list)
+    by_type: collections.Counter = field(default_factory=collections.Counter)
+    activity_s: dict[str, list[float]] = field(
+        default_factory=lambda: collections.defaultdict(list)
+    )
+
+
+async def read_histories(client: Client, ids: list[str]) -> Histories:
+    found = Histories()
+    for wid in ids:
+        history = await client.get_workflow_handle(wid).fetch_history()
+        events = history.events
+        found.events.append(len(events))
+        found.tasks.append(
+            sum(e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED for e in events)
+        )
+        scheduled = {}
+        for e in events:
+            found.by_type[EventType.Name(e.event_type).removeprefix("EVENT_TYPE_")] += 1
+            if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+                attrs = e.activity_task_scheduled_event_attributes
+                scheduled[e.event_id] = (attrs.activity_type.name, e.event_time.ToDatetime())
+            elif e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
+                kind, at = scheduled[e.activity_task_completed_event_attributes.scheduled_event_id]
+                found.activity_s[kind].append((e.event_time.ToDatetime() - at).total_seconds())
+    return found
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class DevServer:
+    """`temporal server start-dev` of our own, so that its CPU time can be read."""
+
+    def __init__(self, folder: Path) -> None:
+        self.port = _free_port()
+        self.address = f"127.0.0.1:{self.port}"
+        binary = Path(sys.executable).parent / "temporal"
+        self.log = folder / "server.log"
+        self.proc = subprocess.Popen(
+            [str(binary), "server", "start-dev", "--headless", "--ip", "127.0.0.1",
+             "--port", str(self.port), "--db-filename", str(folder / "temporal.db"),
+             "--log-level", "error", *search.dev_server_flags()],
+            stdout=self.log.open("wb"), stderr=subprocess.STDOUT,
+        )  # fmt: skip
+
+    async def client(self, **kw) -> Client:
+        for _ in range(300):
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the dev server exited with {self.proc.returncode}")
+            try:
+                return await Client.connect(self.address, **kw)
+            except RuntimeError:
+                await asyncio.sleep(0.1)
+        raise RuntimeError("the dev server did not start in 30 s")
+
+    def stop(self) -> None:
+        if self.proc.poll() is not None:  # died under us: say how (-9: killed from outside)
+            tail = self.log.read_bytes()[-2000:].decode(errors="replace")
+            print(f"the dev server exited early, code {self.proc.returncode}:\n{tail}")
+            return
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+# --- reporting ------------------------------------------------------------------------
+
+
+def report_phase(p: Phase) -> None:
+    rate = p.cases / p.seconds
+    print(f"\n{p.name}: {p.cases} cases in {p.seconds:.1f} s = {rate:.2f} cases/s")
+    print(
+        f"  CPU per case: this process {1000 * p.cpu_self / p.cases:.0f} ms, "
+        f"server {1000 * p.cpu_server / p.cases:.0f} ms, subprocesses "
+        f"{1000 * p.cpu_children / p.cases:.0f} ms; cores busy "
+        f"{(p.cpu_self + p.cpu_server + p.cpu_children) / p.seconds:.2f} of {os.cpu_count()}"
+    )
+    for kind, seconds in sorted(p.threads.items(), key=lambda kv: -kv[1]):
+        print(f"    {kind:<40} {1000 * seconds / p.cases:6.0f} ms/case")
+
+
+def report_histories(label: str, h: Histories, types: bool) -> None:
+    print(
+        f"  {label}: history events per case median {statistics.median(h.events):.0f} "
+        f"(min {min(h.events)}, max {max(h.events)}); workflow tasks per case median "
+        f"{statistics.median(h.tasks):.0f} (min {min(h.tasks)}, max {max(h.tasks)}); "
+        f"{len(h.events)} histories"
+    )
+    if types:
+        n = len(h.events)
+        print("    events by type, per case:")
+        for kind, count in h.by_type.most_common():
+            print(f"      {kind:<45} {count / n:5.1f}")
+        print("    activities, scheduled to completed (median ms):")
+        for kind, values in sorted(h.activity_s.items()):
+            print(f"      {kind:<45} {1000 * statistics.median(values):6.0f}")
+
+
+# --- the runs ---------------------------------------------------------------------------
+
+
+async def run(args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory(prefix="shaqyru-throughput-") as tmp_name:
+        tmp = Path(tmp_name)
+        keyring = codec.KeyFile(tmp / "keyring.json")
+        keyring.create()
+        # The read model's sealed columns and every helper read these from the environment.
+        os.environ["SHAQYRU_KEYRING"] = str(keyring.path)
+        os.environ["SHAQYRU_DATA"] = str(tmp)
+        init_dev_keys(tmp, load_roster(ROSTER))
+        keys_dir = dev_keys_dir(tmp)
+        people = {p: load_personal_key(keys_dir / f"{p}.p12", DEV_PASSWORD.encode())
+                  for p in (CHAIR, *MEMBERS)}  # fmt: skip
+        server = DevServer(tmp)
+        try:
+            converter = codec.data_converter(keyring)
+            clock = CodecClock(converter.payload_codec)
+            activities = ActivityClock()
+            client = await server.client(data_converter=converter, interceptors=[activities])
+            plain = await server.client(data_converter=pydantic_data_converter)
+            ctx = make_context(tmp, keys_dir)
+            cfg = config.Settings(data_dir=tmp, task_queue="shaqyru-bench")
+            driver = Driver(client, cfg, people, ctx.documents_dir)
+            with ThreadPoolExecutor(
+                max_workers=shaqyru_worker.SYNC_THREADS, thread_name_prefix="activity"
+            ) as executor:
+                baseline = Worker(
+                    plain,
+                    task_queue="baseline",
+                    workflows=[BaselineCase, TimerProbe],
+                    workflow_runner=workflow_runner(),
+                    activities=[baseline_step],
+                    activity_executor=executor,
+                )
+                real = shaqyru_worker.build_worker(
+                    client, ctx, cfg.task_queue, executor, shaqyru_worker.SYNC_THREADS
+                )
+                async with baseline, real:
+                    if args.open:
+                        await open_cases(args, driver, plain, server)
+                    else:
+                        await throughput(args, driver, plain, client, clock, activities, server)
+        finally:
+            server.stop()
+
+
+async def throughput(
+    args, driver: Driver, plain: Client, client: Client, clock, activities, server
+) -> None:
+    run_id = datetime.now(UTC).strftime("%H%M%S")
+    submitted = latest_working_moment(datetime.now(UTC))
+    print(
+        f"{args.cases} cases of each kind, {args.concurrency} at once, after "
+        f"{args.warmup} to warm up; baseline messages as {args.baseline_via}s; "
+        f"applications dated {submitted.isoformat()}"
+    )
+
+    async def base(i: int, tag: str = "m") -> None:
+        await baseline_case(plain, f"{run_id}-{tag}{i:05d}", "baseline", args.baseline_via)
+
+    async def full(i: int, tag: str = "M") -> None:
+        await driver.full_case(f"TP-{run_id}-{tag}{i:05d}", submitted)
+
+    await asyncio.gather(*(base(i, "w") for i in range(args.warmup)))
+    await asyncio.gather(*(full(i, "W") for i in range(args.warmup)))
+    driver.early.clear()
+    driver.signing_s = 0.0
+
+    a = await measure("baseline", args.cases, args.concurrency, base, server.proc.pid)
+    report_phase(a)
+    codec0 = (clock.seconds, clock.payloads)
+    activities.cpu.clear()
+    activities.calls.clear()
+    b = await measure("Shaqyru case", args.cases, args.concurrency, full, server.proc.pid)
+    report_phase(b)
+    codec_s, payloads = clock.seconds - codec0[0], clock.payloads - codec0[1]
+    print(
+        f"  codec: {payloads / b.cases:.0f} payloads/case, {1000 * codec_s / b.cases:.1f} ms "
+        f"CPU/case (in the event loop's); caseworkers' signing "
+        f"{1000 * driver.signing_s / b.cases:.1f} ms/case"
+    )
+    print("  sync activities, CPU in their thread (ms per case; calls per case):")
+    for name, seconds in sorted(activities.cpu.items(), key=lambda kv: -kv[1]):
+        print(
+            f"    {name:<38} {1000 * seconds / b.cases:6.1f}   "
+            f"{activities.calls[name] / b.cases:.1f}"
+        )
+    early = ", ".join(f"{k} {v / b.cases:.2f}" for k, v in sorted(driver.early.items()))
+    print(f"  tries before the case was at the step (per case): {early or 'none'}")
+
+    k = min(args.sample, args.cases)
+    ha = await read_histories(plain, [f"baseline-{run_id}-m{i:05d}" for i in range(k)])
+    hb = await read_histories(client, [workflow_id(f"TP-{run_id}-M{i:05d}") for i in range(k)])
+    print()
+    report_histories("baseline", ha, types=False)
+    report_histories("Shaqyru case", hb, types=True)
+    ra, rb = a.cases / a.seconds, b.cases / b.seconds
+    # On a shared machine the rates move with the neighbours' load; the CPU a case costs
+    # (this process, the server, openssl) moves much less.
+    ca, cb = ((p.cpu_self + p.cpu_server + p.cpu_children) / p.cases for p in (a, b))
+    print(
+        f"\nRATES baseline {ra:.2f} cases/s, Shaqyru {rb:.2f} cases/s, ratio {rb / ra:.3f} "
+        f"(goal >= 0.6); CPU per case {1000 * ca:.0f} vs {1000 * cb:.0f} ms, ratio "
+        f"{ca / cb:.3f}; events/case {statistics.median(hb.events):.0f} vs "
+        f"{statistics.median(ha.events):.0f}; workflow tasks/case "
+        f"{statistics.median(hb.tasks):.0f} vs {statistics.median(ha.tasks):.0f}"
+    )
+
+
+async def open_cases(args, driver: Driver, plain: Client, server: DevServer) -> None:
+    """N cases left open: a third waiting for the chairman's forward, a third for the
+    members' votes, a third for the chairman's decision."""
+    run_id = datetime.now(UTC).strftime("%H%M%S")
+    submitted = latest_working_moment(datetime.now(UTC))
+    stops = (Step.forward, Step.review, Step.decide)
+    await driver.full_case(f"OPEN-{run_id}-warm", submitted, Step.decide)
+    rss0, _ = rss_mib()
+    began, done = time.perf_counter(), 0
+
+    async def one(i: int) -> None:
+        nonlocal done
+        await driver.full_case(f"OPEN-{run_id}-{i:05d}", submitted, stops[i % 3])
+        done += 1
+        if done % 1000 == 0:
+            rss, _ = rss_mib()
+            print(f"  {done} open, {time.perf_counter() - began:.0f} s, resident {rss:.0f} MiB",
+                  flush=True)  # fmt: skip
+
+    phase = await measure("opening", args.open, args.concurrency, one, server.proc.pid)
+    print(f"opened {args.open} cases in {phase.seconds:.0f} s ({args.open / phase.seconds:.1f}/s)")
+    query = "ExecutionStatus = 'Running' AND ShaqyruStep IN ('forward', 'review', 'decide')"
+    for _ in range(600):
+        if (await plain.count_workflows(query)).count >= args.open:
+            break
+        await asyncio.sleep(0.5)
+    await asyncio.sleep(5)  # let the worker settle: sticky caches, finished pollers
+    import gc
+
+    gc.collect()
+    rss, peak = rss_mib()
+    print(
+        f"worker process (worker, client and drivers together): resident {rss:.0f} MiB "
+        f"(before opening {rss0:.0f} MiB, peak {peak:.0f} MiB); the worker keeps at most "
+        "1000 cases in its workflow cache (the SDK's default), the rest are replayed "
+        "from history when they next move"
+    )
+    env = {
+        **os.environ,
+        "TEMPORAL_ADDRESS": server.address,
+        "SHAQYRU_TASK_QUEUE": driver.settings.task_queue,
+    }
+    timings, count = [], 0
+    for _ in range(args.runs):
+        began = time.perf_counter()
+        out = subprocess.run(
+            [sys.executable, "-m", "cli.main", "inbox", "--as", MEMBERS[0], "--json"],
+            cwd=ROOT, env=env, capture_output=True, check=True,
+        )  # fmt: skip
+        timings.append(time.perf_counter() - began)
+        count = out.stdout.count(b'"application_id"')
+    print(
+        f"`shaqyru inbox --as {MEMBERS[0]} --json` ({count} cases): median "
+        f"{statistics.median(timings):.2f} s, max {max(timings):.2f} s over {args.runs} runs"
+    )
+    late = await plain.execute_workflow(
+        TimerProbe.run, args.timer, id=f"timer-probe-{run_id}", task_queue="baseline"
+    )
+    print(
+        f"a {args.timer:.0f} s timer with {args.open} cases open fired {late:.2f} s late "
+        "(the cases' own timers are working days long and the dev server cannot skip time)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=200, help="measured cases of each kind")
+    parser.add_argument("--concurrency", type=int, default=50, help="cases driven at once")
+    parser.add_argument("--warmup", type=int, default=10, help="unmeasured cases first")
+    parser.add_argument("--sample", type=int, default=20, help="histories to count events in")
+    parser.add_argument(
+        "--baseline-via",
+        choices=("update", "signal"),
+        default="update",
+        help="how the baseline's messages go (the Shaqyru case's are updates)",
+    )
+    parser.add_argument("--open", type=int, default=0, help="leave N cases open and measure")
+    parser.add_argument("--runs", type=int, default=5, help="inbox calls timed (--open)")
+    parser.add_argument("--timer", type=float, default=30.0, help="probe timer, s (--open)")
+    args = parser.parse_args()
+    asyncio.run(run(args))
+    sys.stdout.flush()
+    os._exit(0)  # the Temporal runtime can crash at interpreter exit (sdk-python #300)
+
+
+if __name__ == "__main__":
+    main()
