@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from temporalio import workflow
-from temporalio.common import RawValue, RetryPolicy
+from temporalio.common import RawValue
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
@@ -61,6 +61,7 @@ with workflow.unsafe.imports_passed_through():
         parse_command,
         shown,
     )
+    from workflows.options import CALENDAR, DELIVERY, ONCE, Rejected
 
 WORKFLOW_NAME = "Application"
 STEP_WORKING_DAYS = 1  # para. 10 and 13: every step within one working day
@@ -77,32 +78,9 @@ KEPT_NONCES = 200
 # How far ahead of the case's clock a signer's clock may run.
 SIGNING_CLOCK_SKEW = timedelta(minutes=10)
 
-_CALENDAR = dict(start_to_close_timeout=timedelta(seconds=10))
-_ONCE = dict(
-    start_to_close_timeout=timedelta(minutes=1),
-    retry_policy=RetryPolicy(maximum_interval=timedelta(minutes=5)),
-)
-# A delivery is retried until the addressee accepts it; nothing is ever given up.
-_DELIVERY = dict(
-    start_to_close_timeout=timedelta(minutes=1),
-    retry_policy=RetryPolicy(
-        initial_interval=timedelta(seconds=5), maximum_interval=timedelta(minutes=10)
-    ),
-)
-
 
 def workflow_id(application_id: str) -> str:
     return f"application-{application_id}"
-
-
-class Rejected(ApplicationError):
-    """A caseworker's action that the case refused; carries the reason in three languages."""
-
-    def __init__(self, refusal: Refusal) -> None:
-        texts = {lang: refusal.text(lang) for lang in ("kk", "ru", "en")}
-        super().__init__(
-            texts["en"], {"code": refusal.code, **texts}, type=refusal.code, non_retryable=True
-        )
 
 
 @workflow.defn(name=WORKFLOW_NAME)
@@ -175,7 +153,7 @@ class ApplicationWorkflow:
             args=[self._app, accepted.at],
             result_type=Registration,
             summary="Register the application and snapshot the commission",
-            **_ONCE,
+            **ONCE,
         )
         s.documents.extend(s.registration.documents)
         workflow.upsert_memo({"registration_number": s.registration.number})
@@ -186,7 +164,7 @@ class ApplicationWorkflow:
                 args=[s.registration.commission],
                 result_type=CaseTrust,
                 summary="Capture the trusted CAs and the commission's certificates",
-                **_ONCE,
+                **ONCE,
             )
             s.signed_actions = self._trust.trust is not None
         # The acceptance mark to the personal cabinet, and the state records through the
@@ -220,7 +198,7 @@ class ApplicationWorkflow:
             args=[self._app, s.registration, s.decision, s.decided_at],
             result_type=Issued,
             summary=f"Issue the {answer}",
-            **_ONCE,
+            **ONCE,
         )
         s.result = issued.result
         s.documents.extend(issued.documents)
@@ -268,7 +246,7 @@ class ApplicationWorkflow:
             args=[s.application_id, s.registration.number, s.accepted_at, s.term_due_at],
             result_type=Delivery,
             summary="Send the acceptance mark to the personal cabinet",
-            **_DELIVERY,
+            **DELIVERY,
         )
         self._publish()
 
@@ -287,7 +265,7 @@ class ApplicationWorkflow:
                 self._app,
                 result_type=StateRecords,
                 summary="Ask the e-government gateway for the state records",
-                **_DELIVERY,
+                **DELIVERY,
             )
         )
         start = workflow.now()
@@ -325,7 +303,7 @@ class ApplicationWorkflow:
         """Wait until the next working moment when the application came after hours."""
         while True:
             moment = await workflow.execute_local_activity(
-                "calendar_acceptance", self._status.submitted_at, result_type=Moment, **_CALENDAR
+                "calendar_acceptance", self._status.submitted_at, result_type=Moment, **CALENDAR
             )
             wait = moment.at - workflow.now()
             if wait <= timedelta(0):
@@ -345,7 +323,7 @@ class ApplicationWorkflow:
             args=[issued],
             result_type=Delivery,
             summary=f"Deliver the result to the {delivery.addressee.value}",
-            **_DELIVERY,
+            **DELIVERY,
         )
         delivery.delivered, delivery.at, delivery.reference = True, receipt.at, receipt.reference
         self._note(Step.deliver, "delivery", receipt.model_dump(mode="json"))
@@ -368,7 +346,7 @@ class ApplicationWorkflow:
 
     async def _due(self, start: datetime, working_days: int) -> Moment:
         return await workflow.execute_local_activity(
-            "calendar_due", args=[start, working_days], result_type=Moment, **_CALENDAR
+            "calendar_due", args=[start, working_days], result_type=Moment, **CALENDAR
         )
 
     async def _wait_until(
@@ -639,7 +617,7 @@ class ApplicationWorkflow:
             ],
             result_type=ChairmanSignature,
             summary="Check the chairman's signature over the document",
-            **_ONCE,
+            **ONCE,
         )
         if self._status.chairman_signature is not None:  # a second one, sent meanwhile
             return self._status
@@ -710,7 +688,7 @@ class ApplicationWorkflow:
             await workflow.wait_condition(lambda: bool(self._journal))
             batch = list(self._journal)
             await workflow.execute_activity(
-                "record_events", args=[batch], summary=f"Record {len(batch)} event(s)", **_ONCE
+                "record_events", args=[batch], summary=f"Record {len(batch)} event(s)", **ONCE
             )
             del self._journal[: len(batch)]
 

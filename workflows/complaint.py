@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from temporalio import workflow
-from temporalio.common import RawValue, RetryPolicy
+from temporalio.common import RawValue
 from temporalio.exceptions import ApplicationError, FailureError
 
 with workflow.unsafe.imports_passed_through():
@@ -47,34 +47,13 @@ with workflow.unsafe.imports_passed_through():
     from rules.timezone import ALMATY
     from workflows import search
     from workflows.checks import parse_command, shown
+    from workflows.options import CALENDAR, DELIVERY, ONCE, Rejected
 
 WORKFLOW_NAME = "Complaint"
-
-_CALENDAR = dict(start_to_close_timeout=timedelta(seconds=10))
-_ONCE = dict(
-    start_to_close_timeout=timedelta(minutes=1),
-    retry_policy=RetryPolicy(maximum_interval=timedelta(minutes=5)),
-)
-_DELIVERY = dict(
-    start_to_close_timeout=timedelta(minutes=1),
-    retry_policy=RetryPolicy(
-        initial_interval=timedelta(seconds=5), maximum_interval=timedelta(minutes=10)
-    ),
-)
 
 
 def workflow_id(complaint_id: str) -> str:
     return f"complaint-{complaint_id}"
-
-
-class Rejected(ApplicationError):
-    """An official's action the complaint refused, with the reason in three languages."""
-
-    def __init__(self, refusal: Refusal) -> None:
-        texts = {lang: refusal.text(lang) for lang in ("kk", "ru", "en")}
-        super().__init__(
-            texts["en"], {"code": refusal.code, **texts}, type=refusal.code, non_retryable=True
-        )
 
 
 @workflow.defn(name=WORKFLOW_NAME)
@@ -205,7 +184,7 @@ class ComplaintWorkflow:
             answer,
             result_type=DocumentRef,
             summary="Issue the signed written answer",
-            **_ONCE,
+            **ONCE,
         )
         self._enter(ComplaintStep.deliver)
         s.delivery = await workflow.execute_activity(
@@ -213,7 +192,7 @@ class ComplaintWorkflow:
             args=[answer, s.answer],
             result_type=Delivery,
             summary="Deliver the answer to the personal cabinet",
-            **_DELIVERY,
+            **DELIVERY,
         )
 
     async def _reconsider(self) -> None:
@@ -328,7 +307,7 @@ class ComplaintWorkflow:
 
     async def _due(self, start: datetime, working_days: int) -> datetime:
         moment = await workflow.execute_local_activity(
-            "calendar_due", args=[start, working_days], result_type=Moment, **_CALENDAR
+            "calendar_due", args=[start, working_days], result_type=Moment, **CALENDAR
         )
         return moment.at
 
