@@ -27,6 +27,7 @@ from models.tables import ResultRow
 from tests.cases import HISTORIES
 from tests.conftest import application
 from workflows.application import ApplicationWorkflow
+from workflows.complaint import ComplaintWorkflow
 from workflows.runner import workflow_runner
 
 SHAQYRU = str(Path(sys.executable).parent / "shaqyru")
@@ -178,7 +179,9 @@ def test_sealed_columns_hold_no_personal_data_at_rest(context, tmp_path):
 async def test_recorded_plain_histories_replay_through_the_codec(path, converter: DataConverter):
     history = WorkflowHistory.from_json(path.stem, path.read_text(encoding="utf-8"))
     await Replayer(
-        workflows=[ApplicationWorkflow], workflow_runner=workflow_runner(), data_converter=converter
+        workflows=[ApplicationWorkflow, ComplaintWorkflow],
+        workflow_runner=workflow_runner(),
+        data_converter=converter,
     ).replay_workflow(history)
 
 
