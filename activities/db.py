@@ -8,6 +8,8 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
@@ -55,7 +57,17 @@ def engine_for(url: str) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _wal(conn, _record) -> None:
-            conn.execute("PRAGMA journal_mode=WAL")
+            # Switching to WAL needs the file to itself and SQLite's busy timeout does not
+            # wait for that: workers opening a new file together try again, briefly.
+            for _ in range(100):
+                try:
+                    if conn.execute("PRAGMA journal_mode=WAL").fetchone()[0] == "wal":
+                        return
+                except sqlite3.OperationalError as busy:
+                    if "locked" not in str(busy):
+                        raise
+                time.sleep(0.05)
+            raise sqlite3.OperationalError(f"{path}: cannot switch the read model to WAL")
 
         return engine
     return create_engine(url, pool_pre_ping=True)
