@@ -61,7 +61,14 @@ with workflow.unsafe.imports_passed_through():
         parse_command,
         shown,
     )
-    from workflows.options import CALENDAR, DELIVERY, ONCE, Rejected
+    from workflows.options import (
+        CALENDAR,
+        DELIVERY,
+        ONCE,
+        Rejected,
+        calendar_due,
+        wait_until,
+    )
 
 WORKFLOW_NAME = "Application"
 STEP_WORKING_DAYS = 1  # para. 10 and 13: every step within one working day
@@ -345,9 +352,7 @@ class ApplicationWorkflow:
     # ---- deadlines -----------------------------------------------------------------
 
     async def _due(self, start: datetime, working_days: int) -> Moment:
-        return await workflow.execute_local_activity(
-            "calendar_due", args=[start, working_days], result_type=Moment, **CALENDAR
-        )
+        return await calendar_due(start, working_days)
 
     async def _wait_until(
         self,
@@ -357,28 +362,11 @@ class ApplicationWorkflow:
         due: datetime,
         moved: Callable[[datetime], None] = lambda _: None,
     ) -> datetime | None:
-        """Wait for `done` until `due`, the calendar's answer for `days` working days from
-        `start`. None when `done` came in time; else the deadline that ran out."""
-        while True:
-            remaining = due - workflow.now()
-            if remaining > timedelta(0):
-                try:
-                    await workflow.wait_condition(
-                        done, timeout=remaining, timeout_summary=f"deadline {due.isoformat()}"
-                    )
-                    return None
-                except TimeoutError:
-                    pass
-            if done():
-                return None
-            # The timer fired: ask the calendar again, since a day declared off after the
-            # case started must still push the deadline.
-            again = (await self._due(start, days)).at
-            if again <= workflow.now():
-                return due
-            due = again
-            moved(due)
+        def pushed(at: datetime) -> None:
+            moved(at)
             self._publish()
+
+        return await wait_until(done, start, days, due, pushed)
 
     async def _step_deadline(self, step: Step, done: Callable[[], bool]) -> bool:
         """Hold the current step to one working day; True when it finished in time."""

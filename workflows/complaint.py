@@ -11,7 +11,7 @@ answers are in history and a day declared off later still moves a deadline."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from temporalio import workflow
@@ -19,7 +19,7 @@ from temporalio.common import RawValue
 from temporalio.exceptions import ApplicationError, FailureError
 
 with workflow.unsafe.imports_passed_through():
-    from models.case import Delivery, DocumentRef, Moment
+    from models.case import Delivery, DocumentRef
     from models.complaint import (
         KEPT_ESCALATIONS,
         BodyCommand,
@@ -47,7 +47,7 @@ with workflow.unsafe.imports_passed_through():
     from rules.timezone import ALMATY
     from workflows import search
     from workflows.checks import parse_command, shown
-    from workflows.options import CALENDAR, DELIVERY, ONCE, Rejected
+    from workflows.options import DELIVERY, ONCE, Rejected, calendar_due, wait_until
 
 WORKFLOW_NAME = "Complaint"
 
@@ -306,33 +306,13 @@ class ComplaintWorkflow:
     # ---- deadlines ----------------------------------------------------------------------
 
     async def _due(self, start: datetime, working_days: int) -> datetime:
-        moment = await workflow.execute_local_activity(
-            "calendar_due", args=[start, working_days], result_type=Moment, **CALENDAR
-        )
-        return moment.at
+        return (await calendar_due(start, working_days)).at
 
     async def _wait_until(
         self, done: Callable[[], bool], start: datetime, days: int, due: datetime
     ) -> datetime | None:
-        """Wait for `done` until `due`; None when it came in time, else the deadline that
-        ran out. When the timer fires the calendar is asked again: a day declared off
-        after the complaint was filed still moves the deadline."""
-        while True:
-            remaining = due - workflow.now()
-            if remaining > timedelta(0):
-                try:
-                    await workflow.wait_condition(
-                        done, timeout=remaining, timeout_summary=f"deadline {due.isoformat()}"
-                    )
-                    return None
-                except TimeoutError:
-                    pass
-            if done():
-                return None
-            again = await self._due(start, days)
-            if again <= workflow.now():
-                return due
-            due = again
+        # A day declared off after the complaint was filed still moves the deadline.
+        return await wait_until(done, start, days, due)
 
     # ---- what the outside sees ----------------------------------------------------------
 

@@ -1,13 +1,17 @@
 """What every case workflow (application, complaint) asks of Temporal for its activities,
-and how it refuses an action: one place, so that the two processes behave alike."""
+how it refuses an action, and how it holds a step to its working-day deadline: one
+place, so that the two processes behave alike. Workflow code only."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
+from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 
+from models.case import Moment
 from rules.refusal import Refusal
 
 CALENDAR = dict(start_to_close_timeout=timedelta(seconds=10))
@@ -32,3 +36,41 @@ class Rejected(ApplicationError):
         super().__init__(
             texts["en"], {"code": refusal.code, **texts}, type=refusal.code, non_retryable=True
         )
+
+
+async def calendar_due(start: datetime, working_days: int) -> Moment:
+    """The calendar's answer, kept in history: `working_days` from `start`."""
+    return await workflow.execute_local_activity(
+        "calendar_due", args=[start, working_days], result_type=Moment, **CALENDAR
+    )
+
+
+async def wait_until(
+    done: Callable[[], bool],
+    start: datetime,
+    days: int,
+    due: datetime,
+    moved: Callable[[datetime], None] = lambda _: None,
+) -> datetime | None:
+    """Wait for `done` until `due`, the calendar's answer for `days` working days from
+    `start`. None when `done` came in time; else the deadline that ran out. `moved` hears
+    of a deadline the calendar has pushed."""
+    while True:
+        remaining = due - workflow.now()
+        if remaining > timedelta(0):
+            try:
+                await workflow.wait_condition(
+                    done, timeout=remaining, timeout_summary=f"deadline {due.isoformat()}"
+                )
+                return None
+            except TimeoutError:
+                pass
+        if done():
+            return None
+        # The timer fired: ask the calendar again, since a day declared off after the
+        # case started must still push the deadline.
+        again = (await calendar_due(start, days)).at
+        if again <= workflow.now():
+            return due
+        due = again
+        moved(due)
