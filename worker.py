@@ -11,8 +11,10 @@ import signal
 import sys
 import warnings
 from concurrent.futures import ThreadPoolExecutor
+from typing import TextIO
 
 import structlog
+from structlog.typing import Processor
 from temporalio.worker import Worker
 
 import settings as config
@@ -26,7 +28,7 @@ from workflows.complaint import ComplaintWorkflow
 from workflows.runner import workflow_runner
 
 
-def configure_logging(json_logs: bool, stream=None) -> None:
+def configure_logging(json_logs: bool, stream: TextIO | None = None) -> None:
     # Workflow code logs inside Temporal's sandbox, where a lazy import (rich's pretty
     # tracebacks read os.path on import) is refused: plain tracebacks need nothing new.
     renderer = (
@@ -36,7 +38,7 @@ def configure_logging(json_logs: bool, stream=None) -> None:
             colors=False, exception_formatter=structlog.dev.plain_traceback
         )
     )
-    shared = [
+    shared: list[Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,

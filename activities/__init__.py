@@ -15,6 +15,7 @@ from activities.issuing import Issuer
 from activities.notices import Notices
 from activities.records import Records
 from activities.registration import Registrar
+from activities.reopening import Reopening
 
 
 def all_activities(ctx: Context) -> list[Callable]:
@@ -26,10 +27,12 @@ def all_activities(ctx: Context) -> list[Callable]:
         registrar.register_application,
         registrar.capture_trust,
         issuer.issue_result,
+        issuer.issue_revised_result,
         ChairmanSeal(ctx).accept_chairman_signature,
         courier.deliver_to_cabinet,
         courier.deliver_to_military_body,
         Notices(courier).deliver_acceptance_mark,
         Gateway.for_context(ctx).fetch_state_records,
+        Reopening(ctx).reopen_case,
         *complaint_activities(ctx),
     ]

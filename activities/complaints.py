@@ -6,7 +6,7 @@ own addressee, `cabinet:complaint-<id>`, beside the result's `cabinet` row."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC
+from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -73,7 +73,7 @@ class Complaints:
         now = activity.info().current_attempt_scheduled_time
         return await asyncio.to_thread(self._queue, answer, document, now)
 
-    def _queue(self, answer: ComplaintAnswer, document: DocumentRef, now) -> Delivery:
+    def _queue(self, answer: ComplaintAnswer, document: DocumentRef, now: datetime) -> Delivery:
         to = addressee(answer.complaint_id)
         key = f"{answer.application_id}:{to}"
         payload = {
@@ -112,8 +112,9 @@ class Complaints:
                     db.commit()
                 except IntegrityError:
                     db.rollback()  # an overlapping attempt queued it first: its row stands
-                row = db.get(OutboxDelivery, (answer.application_id, to))
-            assert row is not None
+                row = db.get_one(OutboxDelivery, (answer.application_id, to))
+            # Queued rows are made delivered: the outbox is the hand-over (see above).
+            assert row.delivered_at is not None
             return Delivery(
                 addressee=Addressee.cabinet,
                 delivered=True,

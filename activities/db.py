@@ -125,6 +125,7 @@ def migration_lock(engine: Engine) -> Iterator[Connection]:
         # and only before DML, so DDL would run outside any transaction) is turned off
         # meanwhile.
         driver = conn.connection.driver_connection
+        assert driver is not None  # detached only once the connection is closed
         saved = driver.isolation_level
         driver.isolation_level = None
         try:

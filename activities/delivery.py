@@ -23,13 +23,13 @@ from urllib.parse import urlsplit
 import httpx
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 from temporalio import activity
 from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
 
 from activities.context import Context
 from activities.db import utc
-from models.case import Addressee, Delivery, Issued
+from models.case import Addressee, Delivery, Issued, revised
 from models.tables import OutboxDelivery
 
 # An addressee's answer is read up to this many bytes: a normal one fits whole, and one
@@ -40,8 +40,8 @@ ANSWER_LIMIT = 64 * 1024
 MESSAGE_LIMIT = 300
 
 
-def idempotency_key(application_id: str, addressee: Addressee) -> str:
-    return f"{application_id}:{addressee.value}"
+def idempotency_key(application_id: str, addressee: Addressee, revision: int = 0) -> str:
+    return f"{application_id}:{revised(addressee.value, revision)}"
 
 
 def _clip(text: str, limit: int) -> str:
@@ -109,6 +109,10 @@ class Courier:
             "result": r.model_dump(mode="json"),
             "documents": [d.model_dump(mode="json") for d in issued.documents],
         }
+        if issued.replaces is not None:
+            # The cabinet shows the new result in place of the revoked one, and both.
+            payload["revision"] = issued.revision
+            payload["replaces"] = issued.replaces.model_dump(mode="json")
         return payload
 
     async def _send(self, issued: Issued, addressee: Addressee) -> Delivery:
@@ -137,9 +141,9 @@ class Courier:
         self, issued: Issued, addressee: Addressee, endpoint: str | None
     ) -> Delivery:
         r = issued.result
-        key = idempotency_key(r.application_id, addressee)
+        key = idempotency_key(r.application_id, addressee, issued.revision)
         now = activity.info().current_attempt_scheduled_time
-        main = next((d for d in issued.documents if d.kind == r.kind.value), None)
+        main = next((d for d in issued.documents if d.kind == issued.document_kind), None)
         # Database and document-store work is short but blocking: a thread of its own, so
         # that it neither stalls the event loop nor waits behind the sync activities.
         row = await asyncio.to_thread(
@@ -158,7 +162,9 @@ class Courier:
             # transaction should stay open across a network call.
             body = await asyncio.to_thread(self._body, row)
             reference = await self._post(addressee, endpoint, row.idempotency_key, body)
-        return await asyncio.to_thread(self._record, r.application_id, addressee, now, reference)
+        to = revised(addressee.value, issued.revision)
+        record = self._record
+        return await asyncio.to_thread(record, r.application_id, addressee, to, now, reference)
 
     def _claim(
         self,
@@ -170,13 +176,15 @@ class Courier:
     ) -> OutboxDelivery:
         """The pair's outbox row, created on the first attempt and counted on every one."""
         r = issued.result
+        # A decision taken again after a complaint is delivered beside the first one.
+        to = revised(addressee.value, issued.revision)
         with Session(self.ctx.engine, expire_on_commit=False) as db:
-            row = db.get(OutboxDelivery, (r.application_id, addressee.value))
+            row = db.get(OutboxDelivery, (r.application_id, to))
             if row is None:
                 db.add(
                     OutboxDelivery(
                         application_id=r.application_id,
-                        addressee=addressee.value,
+                        addressee=to,
                         idempotency_key=key,
                         document_sha256=sha256,
                         payload=self._payload(issued, addressee),
@@ -189,13 +197,13 @@ class Courier:
                     # An attempt on a worker presumed dead may still be running and have
                     # made the row first; its row is the one to use.
                     db.rollback()
-                row = db.get(OutboxDelivery, (r.application_id, addressee.value))
+                row = db.get_one(OutboxDelivery, (r.application_id, to))
             if row.delivered_at is None:
                 # Counted in SQL, not in Python, so two overlapping attempts both count.
                 db.exec(
                     update(OutboxDelivery)
-                    .where(OutboxDelivery.application_id == r.application_id)
-                    .where(OutboxDelivery.addressee == addressee.value)
+                    .where(col(OutboxDelivery.application_id) == r.application_id)
+                    .where(col(OutboxDelivery.addressee) == to)
                     .values(attempts=OutboxDelivery.attempts + 1)
                 )
                 db.commit()
@@ -216,10 +224,10 @@ class Courier:
         return body
 
     def _record(
-        self, application_id: str, addressee: Addressee, now: datetime, reference: str
+        self, application_id: str, addressee: Addressee, to: str, now: datetime, reference: str
     ) -> Delivery:
         with Session(self.ctx.engine) as db:
-            row = db.get(OutboxDelivery, (application_id, addressee.value))
+            row = db.get_one(OutboxDelivery, (application_id, to))
             if row.delivered_at is not None:
                 # A concurrent attempt recorded it first (the addressee answered both
                 # with the same reference, the key being the same).

@@ -88,6 +88,7 @@ class GatewayStandin:
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
+        assert isinstance(host, str)  # an AF_INET server: only AF_UNIX ones have bytes
         return f"http://{host}:{port}{self._path}"
 
     def differ_birth_date(self, iin: str, days: int = 1) -> None:

@@ -17,7 +17,7 @@ from activities.paperwork import keep_signed
 from documents.render import render_result, result_json
 from documents.sign import is_development
 from models.application import Application
-from models.case import Issued, Registration
+from models.case import Issued, Registration, Revoked
 from models.decisions import ChairmanDecision, ChairmanVerdict
 from models.result import Result, ResultKind
 from models.roster import District
@@ -84,27 +84,58 @@ class Issuer:
         decision: ChairmanDecision,
         decided_at: datetime,
     ) -> Issued:
+        return self._issue(app, registration, decision)
+
+    # An activity of its own rather than optional parameters: the SDK decodes the
+    # arguments of a call with fewer payloads than parameters untyped.
+    @activity.defn(name="issue_revised_result")
+    def issue_revised_result(
+        self,
+        app: Application,
+        registration: Registration,
+        decision: ChairmanDecision,
+        replaces: Revoked,
+    ) -> Issued:
+        """The case decides again after a complaint revoked the result `replaces`: the
+        result row takes the new one, the documents keep both."""
+        return self._issue(app, registration, decision, replaces)
+
+    def _issue(
+        self,
+        app: Application,
+        registration: Registration,
+        decision: ChairmanDecision,
+        replaces: Revoked | None = None,
+    ) -> Issued:
+        revision = replaces.revision if replaces else 0
         with Session(self.ctx.engine) as db:
             row = db.get(ResultRow, app.application_id)
-            if row is None:
+            if row is None or row.revision < revision:
                 # The first attempt's schedule time, so a retry issues the same document.
                 issued_at = activity.info().scheduled_time.astimezone(ALMATY)
                 result = build_result(app, registration, decision, issued_at)
-                row = ResultRow(
+                fresh = ResultRow(
                     application_id=app.application_id,
                     kind=result.kind.value,
                     registration_number=result.registration_number,
                     issued_at=result.issued_at,
+                    revision=revision,
                     data=result.model_dump(mode="json"),
                 )
+                if row is None:
+                    row = fresh
+                else:
+                    for name in ("kind", "registration_number", "issued_at", "revision", "data"):
+                        setattr(row, name, getattr(fresh, name))
                 db.add(row)
                 db.commit()
             result = Result.model_validate(row.data)
+        issued = Issued(result=result, revision=revision, replaces=replaces)
         document = keep_signed(
             self.ctx,
             app.application_id,
-            result.kind.value,
+            issued.document_kind,
             lambda: render_issued(self.ctx, result, registration.commission),
             result.issued_at,
         )
-        return Issued(result=result, documents=[document])
+        return issued.model_copy(update={"documents": [document]})

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 from temporalio import activity
 
 from activities.db import utc
@@ -94,6 +94,7 @@ class Notices:
 
     @staticmethod
     def _delivered(row: OutboxDelivery) -> Delivery:
+        assert row.delivered_at is not None, "only a delivered row says when"
         return Delivery(
             addressee=Addressee.cabinet,
             delivered=True,
@@ -120,12 +121,12 @@ class Notices:
                     db.commit()
                 except IntegrityError:
                     db.rollback()  # an overlapping attempt made it first; use its row
-                row = db.get(OutboxDelivery, (application_id, ACCEPTANCE))
+                row = db.get_one(OutboxDelivery, (application_id, ACCEPTANCE))
             if row.delivered_at is None:
                 db.exec(
                     update(OutboxDelivery)
-                    .where(OutboxDelivery.application_id == application_id)
-                    .where(OutboxDelivery.addressee == ACCEPTANCE)
+                    .where(col(OutboxDelivery.application_id) == application_id)
+                    .where(col(OutboxDelivery.addressee) == ACCEPTANCE)
                     .values(attempts=OutboxDelivery.attempts + 1)
                 )
                 db.commit()
@@ -134,7 +135,7 @@ class Notices:
 
     def _record(self, application_id: str, now: datetime, reference: str) -> Delivery:
         with Session(self.ctx.engine) as db:
-            row = db.get(OutboxDelivery, (application_id, ACCEPTANCE))
+            row = db.get_one(OutboxDelivery, (application_id, ACCEPTANCE))
             if row.delivered_at is None:
                 row.delivered_at, row.reference = now, reference
                 db.add(row)

@@ -21,7 +21,7 @@ from datetime import datetime
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from activities.context import Context
 from documents.render import sha256_hex
@@ -106,9 +106,9 @@ def _mend(
         moved = db.exec(
             update(DocumentRow)
             .where(
-                DocumentRow.application_id == row.application_id,
-                DocumentRow.kind == row.kind,
-                DocumentRow.signature_sha256 == old,  # IS NULL when old is None
+                col(DocumentRow.application_id) == row.application_id,
+                col(DocumentRow.kind) == row.kind,
+                col(DocumentRow.signature_sha256) == old,  # IS NULL when old is None
             )
             .values(signature_sha256=sha256_hex(signature))
         )

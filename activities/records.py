@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import TypedDict
+
 from sqlmodel import Session
 from temporalio import activity
 
 from activities.context import Context
 from models.case import CaseEvent
 from models.tables import ApplicationRow, DecisionRow, EscalationRow, StepChange
+
+
+class _Key(TypedDict):
+    """What every journal row starts with."""
+
+    application_id: str
+    seq: int
+    at: datetime
+    step: str
 
 
 class Records:
@@ -35,8 +47,8 @@ class Records:
             db.commit()
 
     @staticmethod
-    def _row(e: CaseEvent):
-        key = dict(application_id=e.application_id, seq=e.seq, at=e.at, step=e.step.value)
+    def _row(e: CaseEvent) -> StepChange | DecisionRow | EscalationRow | None:
+        key = _Key(application_id=e.application_id, seq=e.seq, at=e.at, step=e.step.value)
         if e.kind == "step":
             return StepChange(**key)
         if e.kind in ("decision", "rejection"):

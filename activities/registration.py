@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
@@ -42,7 +42,8 @@ def _next_sequence(db: Session, district: str, year: int) -> int:
         .values(district=district, year=year, last_sequence=0)
         .on_conflict_do_nothing()
     )
-    counter = RegistrationCounter.__table__.c
+    district_of, year_of = col(RegistrationCounter.district), col(RegistrationCounter.year)
+    last = col(RegistrationCounter.last_sequence)
     # Never below a number already in the table (given by a worker of the previous
     # version, or restored from a backup without its counter): an index look-up.
     highest = (
@@ -53,9 +54,9 @@ def _next_sequence(db: Session, district: str, year: int) -> int:
     larger = func.greatest if dialect == "postgresql" else func.max
     return db.exec(
         update(RegistrationCounter)
-        .where(counter.district == district, counter.year == year)
-        .values(last_sequence=larger(counter.last_sequence, highest) + 1)
-        .returning(counter.last_sequence)
+        .where(district_of == district, year_of == year)
+        .values(last_sequence=larger(last, highest) + 1)
+        .returning(last)
     ).scalar_one()
 
 

@@ -28,8 +28,11 @@ from activities.context import Context  # noqa: E402
 from cli.cases import inbox  # noqa: E402
 from models.decisions import Forward  # noqa: E402
 from settings import Settings  # noqa: E402
-from tests.cases import start  # noqa: E402
-from tests.conftest import application, worker_for  # noqa: E402
+from tests.helpers import (  # noqa: E402
+    application,
+    start,  # noqa: E402
+    worker_for,
+)
 from tests.test_cli_cases import recent_working_moment  # noqa: E402
 from workflows import search  # noqa: E402
 

@@ -87,7 +87,7 @@ from documents.identity import (  # noqa: E402
 from models.case import CaseStatus, Step  # noqa: E402
 from models.decisions import ChairmanDecision, Forward, MemberDecision, ResultSigning  # noqa: E402
 from rules.roster import load_roster  # noqa: E402
-from tests.conftest import ROSTER, application, make_context  # noqa: E402
+from tests.helpers import ROSTER, application, make_context  # noqa: E402
 from workflows import search  # noqa: E402
 from workflows.application import workflow_id  # noqa: E402
 from workflows.runner import workflow_runner  # noqa: E402
@@ -175,21 +175,21 @@ class Driver:
         if stop_at == Step.review:
             return
         for member in MEMBERS:
-            cmd = MemberDecision(actor=member, verdict="agree")
-            await self.act(handle, case_id, "member_decision", member, cmd)
+            vote = MemberDecision(actor=member, verdict="agree")
+            await self.act(handle, case_id, "member_decision", member, vote)
         if stop_at == Step.decide:
             return
         until = submitted.date() + timedelta(days=200)
-        cmd = ChairmanDecision(actor=CHAIR, verdict="grant", until=until)
-        await self.act(handle, case_id, "chairman_decision", CHAIR, cmd)
+        decision = ChairmanDecision(actor=CHAIR, verdict="grant", until=until)
+        await self.act(handle, case_id, "chairman_decision", CHAIR, decision)
         status = await self.at_step(handle, Step.sign)
         sha = next(d.sha256 for d in status.documents if d.kind == "conclusion")
         pdf = self._pdf(sha)  # the very bytes the case issued, as `shaqyru sign` reads them
         began = time.thread_time()
         cms = base64.b64encode(sign_document(pdf, self.keys[CHAIR])).decode("ascii")
         self.signing_s += time.thread_time() - began
-        cmd = ResultSigning(actor=CHAIR, document_sha256=sha, cms_base64=cms)
-        await self.act(handle, case_id, "sign_result", CHAIR, cmd)
+        signing = ResultSigning(actor=CHAIR, document_sha256=sha, cms_base64=cms)
+        await self.act(handle, case_id, "sign_result", CHAIR, signing)
         final = await handle.result()
         if final.step != Step.done or not all(d.delivered for d in final.deliveries):
             raise RuntimeError(f"{case_id} ended at {final.step} undelivered")
@@ -471,6 +471,7 @@ async def run(args: argparse.Namespace) -> None:
         server = DevServer(tmp)
         try:
             converter = codec.data_converter(keyring)
+            assert isinstance(converter.payload_codec, codec.EncryptionCodec)
             clock = CodecClock(converter.payload_codec)
             activities = ActivityClock()
             client = await server.client(data_converter=converter, interceptors=[activities])

@@ -75,12 +75,11 @@ async def audit_history(
     for ev in history.events:
         kind = ev.WhichOneof("attributes")
         if kind == "activity_task_scheduled_event_attributes":
-            a = ev.activity_task_scheduled_event_attributes
-            scheduled[ev.event_id] = a.activity_type.name
+            scheduled[ev.event_id] = ev.activity_task_scheduled_event_attributes.activity_type.name
         elif kind == "activity_task_completed_event_attributes":
-            a = ev.activity_task_completed_event_attributes
-            if scheduled.get(a.scheduled_event_id) == "capture_trust":
-                trust = await _decode(conv, a.result.payloads, CaseTrust)
+            completed = ev.activity_task_completed_event_attributes
+            if scheduled.get(completed.scheduled_event_id) == "capture_trust":
+                trust = await _decode(conv, completed.result.payloads, CaseTrust)
         elif kind == "workflow_execution_update_accepted_event_attributes":
             req = ev.workflow_execution_update_accepted_event_attributes.accepted_request
             cmd = await _decode(conv, req.input.args.payloads, _COMMANDS.get(req.input.name))
@@ -95,18 +94,25 @@ async def audit_history(
                 issued_sha = cmd.document_sha256
                 found.append(_check_result(cmd, trust, docs_dir))
         elif kind == "workflow_execution_signaled_event_attributes":
-            s = ev.workflow_execution_signaled_event_attributes
-            cmd = await _decode(conv, s.input.payloads, _COMMANDS.get(s.signal_name))
-            signed_case = trust is not None and trust.trust is not None
-            if signed_case and isinstance(cmd, Forward | MemberDecision | ChairmanDecision):
-                # A signal the case refused is kept in history too: only the genuine ones
-                # can have been taken, and those must verify.
-                checked = _check_action(case_id, s.signal_name, cmd, trust, seen)
-                if checked.ok:
-                    found.append(checked)
+            sig = ev.workflow_execution_signaled_event_attributes
+            cmd = await _decode(conv, sig.input.payloads, _COMMANDS.get(sig.signal_name))
+            found += _signalled(case_id, sig.signal_name, cmd, trust, seen)
     if trust is not None and trust.trust is not None and issued_sha is None:
         found.append(Finding("result", "-", "-", True, "not signed by the chairman yet"))
     return found
+
+
+def _signalled(
+    case_id: str, name: str, cmd: Any, trust: CaseTrust | None, seen: list[str]
+) -> list[Finding]:
+    """A signal the case refused is kept in history too: only the genuine ones can have
+    been taken, and in a case of signed actions those must verify."""
+    if trust is None or trust.trust is None:
+        return []
+    if not isinstance(cmd, Forward | MemberDecision | ChairmanDecision):
+        return []
+    checked = _check_action(case_id, name, cmd, trust, seen)
+    return [checked] if checked.ok else []
 
 
 def _check_action(
@@ -153,7 +159,7 @@ def _check_result(cmd: ResultSigning, trust: CaseTrust | None, docs_dir: Path) -
 
 
 def audit_cmd(
-    app_id: Annotated[str, typer.Argument(metavar="APP", help="The application id")],
+    app: Annotated[str, typer.Argument(show_default=False)],
     history_file: Annotated[
         Path | None,
         typer.Option("--history", help="The case's history exported as JSON, not the server's"),
@@ -165,7 +171,7 @@ def audit_cmd(
     from connection import connect
 
     cfg = config.load()
-    wid = f"application-{app_id.removeprefix('application-')}"
+    wid = f"application-{app.strip().removeprefix('application-')}"
 
     async def load() -> tuple[WorkflowHistory, DataConverter]:
         if history_file is not None:

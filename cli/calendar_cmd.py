@@ -8,43 +8,34 @@ from typing import Annotated
 
 import typer
 
+from cli.context import current_lang
+from cli.helpscreen import Bad
 from rules import calendar
 from rules.timezone import ALMATY
+from texts import t
 
-MOMENT_HELP = (
-    "ISO-8601 moment, e.g. 2025-03-21T19:00:00+05:00 or 2025-03-21T14:00:00Z. "
-    "Without an offset it is read as Almaty local time."
-)
-
-calendar_app = typer.Typer(
-    name="calendar",
-    help="Working-time calendar of the commission (Mon-Fri 09:00-13:00, 14:30-18:30, Almaty).",
-    no_args_is_help=True,
-)
+calendar_app = typer.Typer(name="calendar", no_args_is_help=True)
 
 
-def parse_moment(text: str, param_hint: str = "MOMENT") -> datetime:
+def parse_moment(text: str, param_hint: str | None = None) -> datetime:
     """An aware datetime from ISO-8601 text; naive text is Almaty local time."""
+    param_hint = param_hint or t("metavar.moment", current_lang())
     try:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise typer.BadParameter(
-            f"{text!r} is not an ISO-8601 moment (e.g. 2025-03-21T19:00:00+05:00)",
-            param_hint=param_hint,
-        ) from None
+        raise Bad(t("bad_moment", current_lang(), text=text), param_hint=param_hint) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ALMATY)
     if not calendar.FIRST_YEAR <= moment.astimezone(ALMATY).year <= calendar.LAST_YEAR:
-        raise typer.BadParameter(
-            f"{text!r} is outside the calendar's years {calendar.FIRST_YEAR}-{calendar.LAST_YEAR}",
-            param_hint=param_hint,
-        )
+        first, last = calendar.FIRST_YEAR, calendar.LAST_YEAR
+        message = t("moment_out_of_years", current_lang(), text=text, first=first, last=last)
+        raise Bad(message, param_hint=param_hint)
     return moment
 
 
 @calendar_app.command("accept")
 def accept(
-    moment: Annotated[str, typer.Argument(metavar="MOMENT", help=MOMENT_HELP, show_default=False)],
+    moment: Annotated[str, typer.Argument(metavar="MOMENT", show_default=False)],
 ) -> None:
     """Print the moment an application submitted at MOMENT is accepted."""
     typer.echo(calendar.acceptance_moment(parse_moment(moment)).isoformat())
@@ -52,16 +43,10 @@ def accept(
 
 @calendar_app.command("due")
 def due(
-    moment: Annotated[str, typer.Argument(metavar="MOMENT", help=MOMENT_HELP, show_default=False)],
+    moment: Annotated[str, typer.Argument(metavar="MOMENT", show_default=False)],
     working_days: Annotated[
         int,
-        typer.Option(
-            "--working-days",
-            "-n",
-            min=0,
-            max=3650,
-            help="Limit in working days of 8 working hours, counted from acceptance.",
-        ),
+        typer.Option("--working-days", "-n", min=0, max=3650),
     ] = 1,
 ) -> None:
     """Print when a limit of N working days, counted from the acceptance of MOMENT, ends."""

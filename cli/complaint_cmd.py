@@ -17,46 +17,23 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
-from cli.cases import (
-    BAD_INPUT,
-    REFUSED,
-    ActorOpt,
-    Fail,
-    JsonOpt,
-    Lang,
-    LangOpt,
-    _actor,
-    _ctx,
-    _run,
-    open_client,
-)
+from cli.context import BAD_INPUT, REFUSED, ActorOpt, Fail, JsonOpt, LangOpt
+from cli.context import actor as _actor
+from cli.context import context as _ctx
+from cli.context import run as _run
+from cli.temporal import open_client
 from models.case import CaseStatus
 from models.complaint import Complaint, ComplaintStart, ComplaintStatus, snapshot
 from rules.complaint import CaseFacts, admissible
+from texts import Lang, t
 from workflows.application import workflow_id as application_workflow_id
 from workflows.complaint import workflow_id
 
-complaint_app = typer.Typer(
-    help="Complaints against the commission's decisions and inaction (para. 14).",
-    no_args_is_help=True,
-)
-
-TEXTS: dict[str, tuple[str, str, str]] = {
-    "filed": ("Шағым қабылданды: {id}", "Жалоба принята: {id}", "Complaint filed: {id}"),
-    "no_case": (
-        "{app} өтініші табылмады",
-        "Заявление {app} не найдено",
-        "No case for application {app}",
-    ),
-    "exists": ("{id} шағымы бұрын берілген", "Жалоба {id} уже подана", "Complaint {id} exists"),
-    "unknown": ("{id} шағымы жоқ", "Жалобы {id} нет", "No complaint {id}"),
-    "done": ("Қабылданды: {what}", "Принято: {what}", "Accepted: {what}"),
-}
+complaint_app = typer.Typer(no_args_is_help=True)
 
 
 def _t(key: str, lang: str, **kw: str) -> str:
-    kk, ru, en = TEXTS[key]
-    return {"kk": kk, "ru": ru}.get(lang, en).format(**kw)
+    return t(f"complaint_{key}", lang, **kw)
 
 
 def _refused(cause: BaseException | None, lang: str) -> str:
@@ -77,10 +54,8 @@ async def _case(client: Client, app: str, lang: str) -> CaseStatus:
 
 @complaint_app.command("file")
 def file_cmd(
-    file: Annotated[str, typer.Argument(metavar="FILE", help="Complaint JSON, or - for stdin.")],
-    reviewer: Annotated[
-        str, typer.Option("--reviewer", envvar="SHAQYRU_REVIEWER", help="Reviewing official's id.")
-    ],
+    file: Annotated[str, typer.Argument(show_default=False)],
+    reviewer: Annotated[str, typer.Option("--reviewer", envvar="SHAQYRU_REVIEWER")],
     as_json: JsonOpt = False,
     lang: LangOpt = Lang.kk,
 ) -> None:
@@ -155,7 +130,7 @@ def _update(ctx, complaint_id: str, name: str, cmd: dict) -> None:
     _run(ctx, work)
 
 
-ReasonOpt = Annotated[str, typer.Option("--reason", help="Why (required to satisfy or decide).")]
+ReasonOpt = Annotated[str, typer.Option("--reason")]
 
 
 @complaint_app.command("satisfy")
@@ -178,7 +153,7 @@ def pass_cmd(complaint_id: str, actor: ActorOpt = None, lang: LangOpt = Lang.kk)
 @complaint_app.command("decide")
 def decide_cmd(
     complaint_id: str,
-    verdict: Annotated[str, typer.Argument(help="upheld | dismissed")],
+    verdict: Annotated[str, typer.Argument(show_default=False)],
     reason: ReasonOpt = "",
     actor: ActorOpt = None,
     lang: LangOpt = Lang.kk,

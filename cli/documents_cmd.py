@@ -16,103 +16,108 @@ from typing import Annotated, NoReturn
 import typer
 
 import settings
-from rules.timezone import ALMATY
+from cli.context import PREFIX, current_lang, verbose
+from cli.render import when
+from texts import t
 
 VALID, INVALID, BAD_INPUT = 0, 1, 2
 UNAVAILABLE = 1
 
 
 def verify_cmd(
-    pdf: Annotated[Path, typer.Argument(help="The document (PDF)")],
-    sig: Annotated[
-        Path | None,
-        typer.Argument(help="Its detached CMS signature; default: PDF + .p7s"),
-    ] = None,
-    cert: Annotated[
-        Path | None,
-        typer.Option(
-            "--cert",
-            help="Certificate the signer must chain to; default: SHAQYRU_SIGNING_CERT, "
-            "else the development certificate in the data folder",
-        ),
-    ] = None,
+    pdf: Annotated[Path, typer.Argument(show_default=False)],
+    sig: Annotated[Path | None, typer.Argument(show_default=False)] = None,
+    cert: Annotated[Path | None, typer.Option("--cert")] = None,
 ) -> None:
-    """Check a document's signature; print who signed it and when."""
+    """The verdict's code, [VALID] or [INVALID], ends its line for scripts that look."""
     from documents import sign
 
     sig = sig or pdf.with_name(pdf.name + ".p7s")
     cfg = settings.load()
     if cert is None:
         cert = Path(cfg.signing_cert) if cfg.signing_cert else sign.dev_cert_path(cfg.data_dir)
+    lang = current_lang()
     for label, path in (("document", pdf), ("signature", sig), ("certificate", cert)):
         if not path.is_file():
-            typer.echo(f"error: {label} not found: {path}", err=True)
+            what = t(f"verify_{label}", lang)
+            typer.echo(t("verify_not_found", lang, what=what, path=path), err=True)
             raise typer.Exit(BAD_INPUT)
 
     data = pdf.read_bytes()
     try:
         found = sign.verify(data, sig.read_bytes(), cert)
     except sign.MalformedSignature as bad:
-        typer.echo(f"error: {sig}: {bad}", err=True)
-        raise typer.Exit(BAD_INPUT) from None
+        _fail(BAD_INPUT, t("verify_malformed", lang, path=sig), bad)
     except ValueError as bad:
-        typer.echo(f"error: {bad}", err=True)
-        raise typer.Exit(BAD_INPUT) from None
+        _fail(BAD_INPUT, t("verify_bad_cert", lang, path=cert), bad)
     except sign.SignatureError as bad:
-        typer.echo(f"INVALID: {pdf}: {bad}")
+        typer.echo(t("verify_invalid", lang, path=pdf))
+        if verbose():
+            typer.echo(t("detail", lang, detail=bad))
         raise typer.Exit(INVALID) from None
 
-    typer.echo(f"VALID: {pdf}")
-    typer.echo(f"  signed by: {found.signer}")
-    if found.signed_at is not None:
-        local = found.signed_at.astimezone(ALMATY)
-        typer.echo(
-            f"  signed at: {local:%Y-%m-%d %H:%M:%S} Asia/Almaty "
-            f"({found.signed_at:%Y-%m-%d %H:%M:%S} UTC)"
-        )
-    else:
-        typer.echo("  signed at: not stated in the signature")
-    typer.echo(f"  trusted certificate: {cert}")
-    typer.echo(f"  document SHA-256: {hashlib.sha256(data).hexdigest()}")
+    typer.echo(t("verify_valid", lang, path=pdf))
+    typer.echo(f"  {t('verify_signer', lang)}: {found.signer}")
+    at = f"{when(found.signed_at)} Asia/Almaty" if found.signed_at else None
+    typer.echo(f"  {t('verify_signed_at', lang)}: {at or t('verify_no_time', lang)}")
+    typer.echo(f"  {t('verify_trusted', lang)}: {cert}")
+    typer.echo(f"  {t('verify_sha', lang)}: {hashlib.sha256(data).hexdigest()}")
     if sign.DEV_COMMON_NAME in found.signer:
-        typer.echo("  note: development key - not valid for legal use")
+        typer.echo(f"  {t('verify_dev', lang)}")
+
+
+def _fail(code: int, message: str, detail: object = None) -> NoReturn:
+    typer.echo(message, err=True)
+    if detail is not None and verbose():
+        typer.echo(t("detail", current_lang(), detail=detail), err=True)
+    raise typer.Exit(code)
 
 
 def documents_cmd(
-    app_id: Annotated[str, typer.Argument(metavar="APP", help="The portal's application id")],
-    out: Annotated[Path, typer.Option("--out", help="Folder to write the documents to")],
-    force: Annotated[
-        bool, typer.Option("--force", help="Replace files of the same name in the folder")
-    ] = False,
+    app: Annotated[str, typer.Argument(show_default=False)],
+    out: Annotated[Path, typer.Option("--out")],
+    force: Annotated[bool, typer.Option("--force")] = False,
 ) -> None:
-    """Write a case's documents to a folder: each PDF, its signature and its JSON.
+    """The signature sits beside the PDF as .p7s; the bytes come from the document store."""
+    from documents.store import private_dir, write_atomic
 
-    The signature sits beside the PDF as .p7s; the bytes come from the document store."""
+    lang = current_lang()
+    # Everything is checked and read before the first file is written, so a refusal
+    # leaves the folder as it was.
+    if out.exists() and not out.is_dir():
+        _fail(BAD_INPUT, t("docs_out_is_file", lang, out=out))
+    if out.is_dir() and not os.access(out, os.W_OK | os.X_OK):
+        _fail(BAD_INPUT, t("docs_out_not_writable", lang, out=out))
+    files = _gather(app.strip().removeprefix(PREFIX), out, lang)
+    there = [str(path) for path in files if path.exists() or path.is_symlink()]
+    if there and not force:
+        _fail(BAD_INPUT, t("docs_there", lang, files=", ".join(there)))
+    try:
+        private_dir(out)
+        for path, data in files.items():
+            write_atomic(path, data)
+            typer.echo(str(path))
+    except OSError as e:
+        _fail(BAD_INPUT, t("docs_cannot_write", lang, out=out), e)
+
+
+def _gather(app_id: str, out: Path, lang: str) -> dict[Path, bytes]:
+    """Every file of the case's documents, by where it is to be written."""
     from sqlalchemy.exc import SQLAlchemyError
     from sqlmodel import Session, select
 
     from activities.db import connect
-    from documents.store import Corrupted, DocumentStore, private_dir, write_atomic
+    from documents.store import Corrupted, DocumentStore
     from models.tables import DocumentRow
 
-    def fail(code: int, message: str) -> NoReturn:
-        typer.echo(f"error: {message}", err=True)
-        raise typer.Exit(code)
-
-    # Everything is checked and read before the first file is written, so a refusal
-    # leaves the folder as it was.
-    if out.exists() and not out.is_dir():
-        fail(BAD_INPUT, f"--out: {out} is a file, not a folder")
-    if out.is_dir() and not os.access(out, os.W_OK | os.X_OK):
-        fail(BAD_INPUT, f"--out: the folder {out} is not writable")
     cfg = settings.load()
     try:
         with Session(connect(cfg.db_url)) as db:
             rows = db.exec(select(DocumentRow).where(DocumentRow.application_id == app_id)).all()
     except (OSError, SQLAlchemyError) as e:
-        fail(UNAVAILABLE, f"cannot read the read model {cfg.db_url}: {e}")
+        _fail(UNAVAILABLE, t("docs_no_read_model", lang, db=cfg.db_url), e)
     if not rows:
-        fail(BAD_INPUT, f"APP: no documents for application {app_id!r} in {cfg.db_url}")
+        _fail(BAD_INPUT, t("docs_none", lang, app=app_id), cfg.db_url)
     store = DocumentStore(cfg.docs_dir)
     files: dict[Path, bytes] = {}
     try:
@@ -125,18 +130,8 @@ def documents_cmd(
                 if sha:
                     files[out / name] = store.get(sha)
     except (OSError, Corrupted) as e:
-        fail(UNAVAILABLE, f"the document store {cfg.docs_dir} cannot give them: {e}")
-    there = [str(path) for path in files if path.exists() or path.is_symlink()]
-    if there and not force:
-        fail(BAD_INPUT, f"--out: already there (--force replaces them): {', '.join(there)}")
-    try:
-        private_dir(out)
-        for path, data in files.items():
-            write_atomic(path, data)
-            typer.echo(str(path))
-    except OSError as e:
-        where = f" ({e.filename})" if e.filename else ""
-        fail(BAD_INPUT, f"--out: cannot write to {out}: {e.strerror or e}{where}")
+        _fail(UNAVAILABLE, t("docs_store", lang, folder=cfg.docs_dir), e)
+    return files
 
 
 def register(app: typer.Typer) -> None:

@@ -39,6 +39,7 @@ from documents.sign import SigningKey
 from models.roster import Roster
 from rules.roster import load_roster
 from rules.signatures import fingerprint
+from texts import t
 
 DEV_PASSWORD = "shaqyru-dev"
 DEV_CA_NAME = "Shaqyru DEVELOPMENT CA - NOT FOR LEGAL USE"
@@ -48,31 +49,9 @@ EXPIRED_FILE = "test-expired.p12"
 REVOKED_FILE = "test-revoked.p12"
 TEST_PERSON = "esil-m1"
 
-# key -> (kk, ru, en)
-TEXTS: dict[str, tuple[str, str, str]] = {
-    "exists": (
-        "{folder} бұрыннан бар; қайта жасау үшін --force қосыңыз (ашық істердегі "
-        "қолтаңбалар ескі кілттермен тексеріледі)",
-        "{folder} уже существует; чтобы создать заново, добавьте --force (подписи в "
-        "открытых делах проверяются по старым ключам)",
-        "{folder} already exists; add --force to make it anew (open cases check "
-        "signatures against the old keys)",
-    ),
-    "made": (
-        "{count} қызметкерге әзірлеу кілттері жасалды: {folder}",
-        "Ключи разработки созданы для {count} сотрудников: {folder}",
-        "Development keys made for {count} caseworkers in {folder}",
-    ),
-    "password": (
-        "Барлық кілттің құпиясөзі: {password} (тек әзірлеу үшін, заңды күші жоқ)",
-        "Пароль всех ключей: {password} (только для разработки, юридической силы не имеет)",
-        "Password of every key: {password} (development only, not for legal use)",
-    ),
-}
-
 
 def _text(key: str, lang: str, **params: str) -> str:
-    return TEXTS[key][{"kk": 0, "ru": 1, "en": 2}.get(lang, 0)].format(**params)
+    return t(f"devkeys_{key}", lang, **params)
 
 
 @dataclass(frozen=True)
@@ -269,19 +248,13 @@ def init_dev_keys(
     return DevKeys(folder=target, bindings=bindings, password=password)
 
 
-keys_dev_app = typer.Typer(
-    name="keys",
-    help="Caseworkers' personal signing keys for development (not for legal use).",
-    no_args_is_help=True,
-)
+keys_dev_app = typer.Typer(name="keys", no_args_is_help=True)
 
 
 @keys_dev_app.command("init")
 def init(
-    force: Annotated[
-        bool, typer.Option("--force", help="Replace an existing development key folder.")
-    ] = False,
-    lang: Annotated[str, typer.Option("--lang", envvar="SHAQYRU_LANG", help="kk, ru or en")] = "kk",
+    force: Annotated[bool, typer.Option("--force")] = False,
+    lang: Annotated[str, typer.Option("--lang", envvar="SHAQYRU_LANG")] = "kk",
 ) -> None:
     """Make a development CA and a PKCS #12 key for every caseworker of the roster."""
     cfg = config.load()

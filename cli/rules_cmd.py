@@ -16,31 +16,7 @@ from rich.table import Table
 from cli.check_cmd import Lang, LangOption
 from models.application import Service, application_json_schema
 from rules import regulation
-from rules.regulation import Lang as LangCode
-
-_HEADERS = {
-    "kk": ("Қызмет", "№", "Негіз", "Құжаттар (өтініштен басқа)"),
-    "ru": ("Услуга", "№", "Основание", "Документы (кроме заявления)"),
-    "en": ("Service", "#", "Ground", "Documents (besides the application)"),
-}
-_ARTICLE = {"kk": "Заңның {n}-бабы", "ru": "ст. {n} Закона", "en": "Art. {n} of the Law"}
-_IF_APPLICABLE = {"kk": "қажет болса", "ru": "при необходимости", "en": "if applicable"}
-_NONE = {"kk": "жоқ", "ru": "нет", "en": "none"}
-_PERIODS = {
-    "kk": "Өтініштерді қабылдау кезеңдері",
-    "ru": "Периоды приема заявлений",
-    "en": "Acceptance periods",
-}
-_REFUSAL = {
-    "kk": "Бас тарту негіздері (стандарттың 9-тармағы)",
-    "ru": "Основания для отказа (пункт 9 стандарта)",
-    "en": "Grounds for refusal (standard row 9)",
-}
-_FETCHED = {
-    "kk": "Шлюз арқылы алынады (жүктелмейді)",
-    "ru": "Получаются через шлюз (не загружаются)",
-    "en": "Fetched through the gateway (not uploaded)",
-}
+from texts import t
 
 
 def _rules_as_data() -> dict[str, Any]:
@@ -77,18 +53,21 @@ def _rules_as_data() -> dict[str, Any]:
     }
 
 
-def _print_table(service: Service | None, lang: LangCode, console: Console) -> None:
+def _print_table(service: Service | None, lang: Lang, console: Console) -> None:
     shown = [s for s in regulation.SERVICES.values() if service in (None, s.service)]
     table = Table(show_lines=True)
-    for header in _HEADERS[lang]:
+    for column in ("service", "number", "ground", "documents"):
+        header = t(f"rules_{column}", lang)
         # fold, not ellipsis: a cut document code would be useless to the reader.
         table.add_column(header, overflow="fold")
     for s in shown:
-        service_cell = f"{s.name.get(lang)}\n{_ARTICLE[lang].format(n=s.law_article)}"
+        article = t("rules_article", lang, n=s.law_article)
+        service_cell = f"{s.name.get(lang)}\n{article}"
         for g in s.grounds:
             docs = [f"• {regulation.document_kind(c).name.get(lang)} [{c}]" for c in g.required]
+            maybe = t("rules_if_applicable", lang)
             docs += [
-                f"• ({_IF_APPLICABLE[lang]}) {regulation.document_kind(c).name.get(lang)} [{c}]"
+                f"• ({maybe}) {regulation.document_kind(c).name.get(lang)} [{c}]"
                 for c in g.if_applicable
             ]
             # Codes in brackets would otherwise be read as rich markup and vanish.
@@ -97,12 +76,11 @@ def _print_table(service: Service | None, lang: LangCode, console: Console) -> N
             service_cell = ""
     console.print(table)
     periods = ", ".join(p.label(lang) for p in regulation.ACCEPTANCE_PERIODS)
-    console.print(escape(f"{_PERIODS[lang]}: {periods}"))
+    console.print(escape(f"{t('rules_periods', lang)}: {periods}"))
     for s in shown:
-        console.print(
-            escape(f"{s.name.get(lang)}. {_FETCHED[lang]}: {s.fetched_by_provider.get(lang)}")
-        )
-        console.print(escape(f"{s.name.get(lang)}. {_REFUSAL[lang]}:"))
+        fetched = f"{t('rules_fetched', lang)}: {s.fetched_by_provider.get(lang)}"
+        console.print(escape(f"{s.name.get(lang)}. {fetched}"))
+        console.print(escape(f"{s.name.get(lang)}. {t('rules_refusal', lang)}:"))
         for r in regulation.refusal_grounds(s.service):
             console.print(escape(f"  {r.number}) {r.text.get(lang)}"))
 
@@ -115,9 +93,9 @@ def schema_text() -> str:
 def register(app: typer.Typer) -> None:
     @app.command("rules")
     def rules(
-        service: Annotated[Service | None, typer.Option(help="Show one service only.")] = None,
-        lang: LangOption = Lang.en,
-        as_json: Annotated[bool, typer.Option("--json", help="Print the data as JSON.")] = False,
+        service: Annotated[Service | None, typer.Option()] = None,
+        lang: LangOption = Lang.kk,
+        as_json: Annotated[bool, typer.Option("--json")] = False,
     ) -> None:
         """Services, grounds and the documents each ground needs, from the regulation data."""
         if as_json:
@@ -126,13 +104,11 @@ def register(app: typer.Typer) -> None:
                 data["services"] = [s for s in data["services"] if s["service"] == service.value]
             typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
             return
-        _print_table(service, lang.value, Console())
+        _print_table(service, lang, Console())
 
     @app.command("schema")
     def schema(
-        output: Annotated[
-            Path | None, typer.Option("--output", "-o", help="Write to this file instead.")
-        ] = None,
+        output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
     ) -> None:
         """The JSON Schema of the application the portal sends."""
         if output is None:

@@ -10,9 +10,11 @@ from typing import Annotated
 
 import typer
 
+from cli.context import current_lang
 from rules import calendar
 from rules.timezone import ALMATY
 from settings import ROOT
+from texts import t
 
 EXAMPLES = ROOT / "examples"
 
@@ -36,12 +38,8 @@ def latest_working_moment(t: datetime) -> datetime:
 def register(app: typer.Typer) -> None:
     @app.command("sample")
     def sample(
-        name: Annotated[
-            str, typer.Argument(help="An example's file name in examples/, without .json")
-        ] = "deferral-5-student",
-        app_id: Annotated[
-            str | None, typer.Option("--id", help="Application id; a fresh one by default")
-        ] = None,
+        name: Annotated[str, typer.Argument()] = "deferral-5-student",
+        app_id: Annotated[str | None, typer.Option("--id")] = None,
     ) -> None:
         """An example application with a fresh id, dated now: `shaqyru sample | shaqyru submit -`.
 
@@ -49,7 +47,7 @@ def register(app: typer.Typer) -> None:
         path = EXAMPLES / f"{name}.json"
         if not path.is_file():
             known = ", ".join(sorted(p.stem for p in EXAMPLES.glob("*.json")))
-            typer.echo(f"NAME: no example {name!r}; known: {known}", err=True)
+            typer.echo(t("sample_unknown", current_lang(), name=name, known=known), err=True)
             raise typer.Exit(2)
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         data["application_id"] = app_id or f"EGOV-{uuid.uuid4().hex[:10].upper()}"

@@ -4,6 +4,7 @@ they are committed, so they must not depend on a key that lives only in one test
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
@@ -24,17 +25,19 @@ def decrypt_in_place(messages: Iterable[Message], keys: KeySource) -> None:
                 message.CopyFrom(decrypt(message, ring))
             return
         for field, value in message.ListFields():
-            if field.type != FieldDescriptor.TYPE_MESSAGE:
-                continue
-            if field.message_type.GetOptions().map_entry:
-                if field.message_type.fields_by_name["value"].type == FieldDescriptor.TYPE_MESSAGE:
-                    for item in value.values():
-                        visit(item)
-            elif field.is_repeated:
-                for item in value:
-                    visit(item)
-            else:
-                visit(value)
+            for item in _messages_in(field, value):
+                visit(item)
 
     for message in messages:
         visit(message)
+
+
+def _messages_in(field: FieldDescriptor, value: Any) -> Iterable[Message]:
+    """The messages a set field holds: one, a repeated field's, or a map's values."""
+    kind = field.message_type
+    if field.type != FieldDescriptor.TYPE_MESSAGE or kind is None:
+        return ()
+    if kind.GetOptions().map_entry:
+        holds_messages = kind.fields_by_name["value"].type == FieldDescriptor.TYPE_MESSAGE
+        return value.values() if holds_messages else ()
+    return value if field.is_repeated else (value,)

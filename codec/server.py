@@ -54,6 +54,7 @@ class CodecServer(ThreadingHTTPServer):
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
+        assert isinstance(host, str)  # an AF_INET server: only AF_UNIX ones have bytes
         return f"http://{'localhost' if host in ('127.0.0.1', '::1') else host}:{port}"
 
 

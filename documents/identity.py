@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, padding, rsa
 from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
 from pydantic import BaseModel
 
@@ -118,7 +118,7 @@ def load_personal_key(path: str | Path, password: bytes | None = None) -> Person
             raise IdentityError(f"{path}: an RSA key needs at least 2048 bits")
     elif not (isinstance(key, ec.EllipticCurvePrivateKey) and isinstance(key.curve, ec.SECP256R1)):
         raise IdentityError(f"{path}: only RSA and EC P-256 keys can sign (GOST cannot yet)")
-    if cert.public_key().public_numbers() != key.public_key().public_numbers():
+    if cert.public_key() != key.public_key():
         raise IdentityError(f"{path}: the certificate does not belong to the key")
     return PersonalKey(key, cert, tuple(chain))
 
@@ -195,6 +195,14 @@ def _load_crl(path: Path) -> x509.CertificateRevocationList:
     return x509.load_der_x509_crl(raw)
 
 
+def _has_signed(ca: x509.Certificate, crl: x509.CertificateRevocationList) -> bool:
+    key = ca.public_key()
+    # A key-agreement key (X25519, X448) can sign nothing, a revocation list included.
+    signs = (dsa.DSAPublicKey, rsa.RSAPublicKey, ec.EllipticCurvePublicKey,
+             ed25519.Ed25519PublicKey, ed448.Ed448PublicKey)  # fmt: skip
+    return isinstance(key, signs) and crl.is_signature_valid(key)
+
+
 def load_trust(
     ca_files: Iterable[str | Path],
     crl_files: Iterable[str | Path] = (),
@@ -220,11 +228,7 @@ def load_trust(
     for file in crl_files:
         crl = _load_crl(Path(file))
         issuer = next(
-            (
-                ca
-                for ca in cas
-                if ca.subject == crl.issuer and crl.is_signature_valid(ca.public_key())
-            ),
+            (ca for ca in cas if ca.subject == crl.issuer and _has_signed(ca, crl)),
             None,
         )
         if issuer is None:

@@ -101,8 +101,5 @@ class DocumentStore:
         return removed
 
 
-Store = DocumentStore
-
-
 def default_store(cfg: settings_module.Settings | None = None) -> DocumentStore:
     return DocumentStore((cfg or settings_module.load()).docs_dir)

@@ -19,17 +19,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import StrEnum
+from functools import partial
 
 from models.application import Service, SignedWith
-
-
-class Lang(StrEnum):
-    kk = "kk"
-    ru = "ru"
-
+from texts import Lang
 
 LANGS: tuple[Lang, ...] = (Lang.kk, Lang.ru)
+"""The forms are issued in the state language and in Russian."""
 
 _KK_MONTHS = (
     "қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым",
@@ -384,7 +380,8 @@ def result_page(
         form_date(issued_on, lang),
     ]
     of_what = "нәтиже JSON-ының" if lang is Lang.kk else "JSON результата"
-    common = dict(
+    page = partial(
+        Page,
         lang=lang,
         commission=commission,
         registration=reg,
@@ -395,22 +392,20 @@ def result_page(
         sample=sample,
     )
     if kind == "conclusion":
-        return Page(
+        return page(
             annex=_annex(service, 3, lang),
             title=conclusion_title(service, lang),
             body=[conclusion_sentence(service, lang, until, ground)],
-            **common,
         )
     if not refusal_reasons:
         raise ValueError("a refusal notice needs at least one reason")
     if refusal_ground is None:
         raise ValueError("a refusal notice states its ground of para. 9; none was given")
-    return Page(
+    return page(
         annex=_annex(service, 4, lang),
         title=refusal_title(lang),
         body=[refusal_sentence(service, lang, refusal_ground)],
         items=_numbered(refusal_reasons),
-        **common,
     )
 
 

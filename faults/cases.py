@@ -280,12 +280,12 @@ async def census(stack: Stack, scenario: str, cases: list[Case]) -> Tally:
                     tally.notes.append(f"{c.app_id}: never started ({c.last_error[:160]})")
                 continue
             history = await handle.fetch_history()
-            for e in history.events:
-                failure = e.workflow_task_failed_event_attributes
+            for event in history.events:
+                failure = event.workflow_task_failed_event_attributes
                 # UnhandledCommand is the server's ordinary race (an event came in while
                 # the worker answered): a new task follows; any other cause is news.
                 if (
-                    e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED
+                    event.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED
                     and failure.cause != UNHANDLED_COMMAND
                 ):
                     failed_tasks += 1

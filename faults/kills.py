@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from functools import partial
 
 from faults.cases import Drive, activity_running, count_rows, until_true
 from faults.stack import Stack
@@ -37,7 +38,7 @@ async def worker_kill(stack: Stack, drive: Drive) -> None:
     async def fault() -> None:
         for activity in ("register_application", "issue_result"):
             reached = await until_true(
-                lambda a=activity: activity_running(drive.client, drive.cases, a), WAIT_FOR_MOMENT
+                partial(activity_running, drive.client, drive.cases, activity), WAIT_FOR_MOMENT
             )
             await _restart_worker(stack, f"while {activity}", reached)
         # Deliveries to an accepting endpoint take milliseconds: strike on the first one.

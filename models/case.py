@@ -124,9 +124,34 @@ class Delivery(BaseModel):
         return DeliveryState.delivered
 
 
+def revised(key: str, revision: int) -> str:
+    """A read-model key (document kind, outbox addressee) of the case's decision number
+    `revision`: the first decision keeps the plain key, and one taken again after a
+    complaint revoked it gets keys of its own, so that both stay on record."""
+    return key if revision == 0 else f"{key}.r{revision}"
+
+
+class Revoked(BaseModel):
+    """A result revoked on a complaint, which the case's new decision replaces."""
+
+    complaint_id: str = Field(max_length=64)
+    kind: str = Field(max_length=32, description="conclusion | refusal")
+    document_kind: str = Field(max_length=80, description="Its document in the read model")
+    sha256: str | None = Field(default=None, max_length=64)
+    issued_at: datetime
+    revoked_at: datetime
+    revision: int = Field(ge=1, description="The number of the decision that replaces it")
+
+
 class Issued(BaseModel):
     result: Result
     documents: list[DocumentRef] = Field(default_factory=list)
+    revision: int = Field(default=0, description="0 for the first decision; see `revised`")
+    replaces: Revoked | None = None
+
+    @property
+    def document_kind(self) -> str:
+        return revised(self.result.kind.value, self.revision)
 
 
 class ChairmanSignature(BaseModel):
@@ -178,10 +203,25 @@ class CaseStatus(BaseModel):
     signed_actions: bool = Field(
         default=False, description="Every action must carry its sender's valid signature"
     )
+    reopened: Revoked | None = Field(
+        default=None, description="This run decides again: the result a complaint revoked"
+    )
+    complaints: list[ComplaintNote] = Field(
+        default_factory=list, description="Complaints upheld while the case was open"
+    )
 
     @property
     def overdue(self) -> bool:
         return any(d.overdue and d.finished_at is None for d in self.deadlines)
+
+
+class ComplaintNote(BaseModel):
+    """A complaint upheld about the case while it was still open (inaction): the case
+    keeps it on record and goes on to its decision."""
+
+    complaint_id: str = Field(max_length=64)
+    outcome: str = Field(max_length=32)
+    at: datetime
 
 
 class CaseEvent(BaseModel):
@@ -197,3 +237,4 @@ class CaseEvent(BaseModel):
 
 
 Registration.model_rebuild()
+CaseStatus.model_rebuild()

@@ -11,7 +11,16 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from models.case import Addressee, CaseStatus, Delivery, DocumentRef, Step
+from models.application import Application
+from models.case import (
+    Addressee,
+    CaseStatus,
+    Delivery,
+    DocumentRef,
+    Registration,
+    Revoked,
+    Step,
+)
 from models.roster import Person
 from models.text import CASEWORKER_ID, Line, Paragraph
 from rules.complaint import Act, BodyAction, Verdict
@@ -129,12 +138,32 @@ class ComplaintEscalation(BaseModel):
 
 
 class Reconsider(BaseModel):
-    """The signal `reconsider` to the application's case when the act is revoked."""
+    """The signal `reconsider` to the application's case when the act is revoked and the
+    case is still open (a complaint about inaction)."""
 
-    complaint_id: str
+    model_config = ConfigDict(extra="forbid")
+
+    complaint_id: str = Field(min_length=1, max_length=64, pattern=ID)
     outcome: ComplaintOutcome
     reason: str = Field(default="", max_length=TEXT_LENGTH)
     decided_at: datetime
+
+
+class Reopen(Reconsider):
+    """The input of a new run of the application's case when a complaint revoked its
+    result: the commission decides again. Ids only: the case reads the application back
+    from its own read model (`reopen_case`), so no personal data passes through here."""
+
+    application_id: str = Field(min_length=1, max_length=64, pattern=ID)
+
+
+class Reopened(BaseModel):
+    """What `reopen_case` finds of the case for its new run."""
+
+    application: Application
+    registration: Registration
+    revoked: Revoked
+    last_seq: int = Field(ge=0, description="The journal's last position; the run goes on from it")
 
 
 class ComplaintStatus(BaseModel):

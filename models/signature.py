@@ -22,7 +22,6 @@ MAX_REVOKED = 10_000
 """Revoked serials a case keeps; about 100 bytes each, well under Temporal's payload limit."""
 
 Algorithm = Literal["ecdsa-p256-sha256", "rsa-pkcs1v15-sha256", "rsa-pss-sha256"]
-ALGORITHMS: tuple[str, ...] = ("ecdsa-p256-sha256", "rsa-pkcs1v15-sha256", "rsa-pss-sha256")
 
 _HEX64 = r"^[0-9a-f]{64}$"
 

@@ -80,8 +80,25 @@ class ResultRow(SQLModel, table=True):
     kind: str
     registration_number: str
     issued_at: datetime
+    revision: int = Field(default=0, description="The case's current decision; see Revocation")
     # The result names the applicant and gives his address.
     data: dict = Field(sa_column=Column(SealedJSON, nullable=False))
+
+
+class Revocation(SQLModel, table=True):
+    """A result revoked on a complaint: the trail from the old decision to the new one.
+    Both documents stay in `documents`, the new one under `revised` kinds."""
+
+    __tablename__ = "revocations"
+
+    application_id: str = Field(primary_key=True)
+    revision: int = Field(primary_key=True, description="The decision that replaces it")
+    complaint_id: str = Field(unique=True)
+    kind: str
+    document_kind: str
+    sha256: str | None
+    issued_at: datetime
+    revoked_at: datetime
 
 
 class DocumentRow(SQLModel, table=True):

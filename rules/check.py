@@ -271,7 +271,7 @@ def _problem(field: str, rule: str, extra: str = "", en_extra: str = "", **value
         return f"{label[lang_index]}: {texts[lang_index].format(**vals)}{tail}"
 
     return Problem(
-        field=field, rule=rule, kk=render(0, "kk"), ru=render(1, "ru"), en=render(2, "en")
+        field=field, rule=rule, kk=render(0, Lang.kk), ru=render(1, Lang.ru), en=render(2, Lang.en)
     )
 
 
@@ -295,7 +295,8 @@ def _from_pydantic(err: Any) -> Problem:
 @cache
 def _adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
     info = model.model_fields[name]
-    tp = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+    # Annotated[...] built at run time is a form mypy cannot type; TypeAdapter takes it.
+    tp: Any = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
     return TypeAdapter(tp)
 
 
@@ -357,7 +358,6 @@ def _local(at: datetime) -> str:
 
 
 def _rule_checks(data: dict[str, Any], roster: Roster | None, now: datetime) -> list[Problem]:
-    problems: list[Problem] = []
     service: Service | None = _part(Application, "service", data)
     number: int | None = _part(Application, "ground", data)
     submitted = _part(Application, "submitted_at", data)
@@ -365,72 +365,18 @@ def _rule_checks(data: dict[str, Any], roster: Roster | None, now: datetime) -> 
     iin: str | None = _part(Applicant, "iin", applicant)
     district: str | None = _part(Applicant, "district", applicant)
 
-    ground = None
-    if service is not None and number is not None:
-        try:
-            ground = regulation.ground(service, number)
-        except KeyError:
-            rules = regulation.service_rules(service)
-            problems.append(
-                _problem(
-                    "ground",
-                    "ground.unknown",
-                    service=rules.name.get,
-                    ground=number,
-                    last=len(rules.grounds),
-                )
-            )
-
-    local_day: date | None = submitted.astimezone(ALMATY).date() if submitted else None
-
+    ground, problems = _ground(service, number)
     if submitted and submitted > now + FUTURE_TOLERANCE:
         problems.append(
             _problem("submitted_at", "submitted_at.future", at=_local(submitted), now=_local(now))
         )
-
-    if isinstance(applicant, dict):
-        for name in ("surname", "name", "patronymic"):
-            value = _part(Applicant, name, applicant)
-            problems += _text_problems(f"applicant.{name}", value, needs_letter=True)
-        address = _part(Applicant, "address", applicant)
-        problems += _text_problems("applicant.address", address)
-    reason = _part(Application, "reason", data)
-    problems += _text_problems("reason", reason, multiline=True)
-
+    problems += _texts(data, applicant)
     if iin is not None:
         problems += [_problem("applicant.iin", code) for code in check_iin(iin).problems]
-
     documents = data.get("documents", [])
     if isinstance(documents, list):
-        if len(documents) > MAX_DOCUMENTS:
-            problems.append(
-                _problem("documents", "documents.too_many", n=len(documents), limit=MAX_DOCUMENTS)
-            )
-        attached: set[str] = set()
-        for i, doc in enumerate(documents):
-            for name in ("file_name", "ref"):
-                value = _part(AttachedDocument, name, doc)
-                problems += _text_problems(f"documents.{i}.{name}", value)
-            kind = _part(AttachedDocument, "kind", doc)
-            if kind is None:
-                continue
-            attached.add(kind)
-            if kind not in regulation.DOCUMENT_KINDS:
-                problems.append(
-                    _problem(f"documents.{i}.kind", "documents.unknown_kind", code=kind)
-                )
-        if ground:
-            missing = [c for c in ground.required if c not in attached]
-            if missing:
-
-                def names(lang: Lang, missing: list[str] = missing) -> str:
-                    kinds = (regulation.document_kind(c) for c in missing)
-                    return "; ".join(f"{k.name.get(lang)} [{k.code}]" for k in kinds)
-
-                problems.append(
-                    _problem("documents", "documents.missing", ground=number, names=names)
-                )
-
+        problems += _documents(documents, ground, number)
+    local_day: date | None = submitted.astimezone(ALMATY).date() if submitted else None
     if local_day and not in_acceptance_period(local_day):
         problems.append(
             _problem(
@@ -440,12 +386,73 @@ def _rule_checks(data: dict[str, Any], roster: Roster | None, now: datetime) -> 
                 periods=lambda lang: _AND[lang].join(p.label(lang) for p in ACCEPTANCE_PERIODS),
             )
         )
-
     if district is not None:
         roster = roster if roster is not None else load_roster()
         if roster.district(district) is None:
             problems.append(_problem("applicant.district", "district.unknown", code=district))
+    return problems
 
+
+def _ground(
+    service: Service | None, number: int | None
+) -> tuple[regulation.Ground | None, list[Problem]]:
+    if service is None or number is None:
+        return None, []
+    try:
+        return regulation.ground(service, number), []
+    except KeyError:
+        rules = regulation.service_rules(service)
+        unknown = _problem(
+            "ground",
+            "ground.unknown",
+            service=rules.name.get,
+            ground=number,
+            last=len(rules.grounds),
+        )
+        return None, [unknown]
+
+
+def _texts(data: dict[str, Any], applicant: Any) -> list[Problem]:
+    """The free texts a person typed: names, address, reason."""
+    problems: list[Problem] = []
+    if isinstance(applicant, dict):
+        for name in ("surname", "name", "patronymic"):
+            value = _part(Applicant, name, applicant)
+            problems += _text_problems(f"applicant.{name}", value, needs_letter=True)
+        address = _part(Applicant, "address", applicant)
+        problems += _text_problems("applicant.address", address)
+    reason = _part(Application, "reason", data)
+    problems += _text_problems("reason", reason, multiline=True)
+    return problems
+
+
+def _documents(
+    documents: list[Any], ground: regulation.Ground | None, number: int | None
+) -> list[Problem]:
+    problems: list[Problem] = []
+    if len(documents) > MAX_DOCUMENTS:
+        problems.append(
+            _problem("documents", "documents.too_many", n=len(documents), limit=MAX_DOCUMENTS)
+        )
+    attached: set[str] = set()
+    for i, doc in enumerate(documents):
+        for name in ("file_name", "ref"):
+            value = _part(AttachedDocument, name, doc)
+            problems += _text_problems(f"documents.{i}.{name}", value)
+        kind = _part(AttachedDocument, "kind", doc)
+        if kind is None:
+            continue
+        attached.add(kind)
+        if kind not in regulation.DOCUMENT_KINDS:
+            problems.append(_problem(f"documents.{i}.kind", "documents.unknown_kind", code=kind))
+    missing = [c for c in ground.required if c not in attached] if ground else []
+    if missing:
+
+        def names(lang: Lang, missing: list[str] = missing) -> str:
+            kinds = (regulation.document_kind(c) for c in missing)
+            return "; ".join(f"{k.name.get(lang)} [{k.code}]" for k in kinds)
+
+        problems.append(_problem("documents", "documents.missing", ground=number, names=names))
     return problems
 
 

@@ -57,8 +57,6 @@ class Verdict(StrEnum):
     dismissed = "dismissed"
 
 
-WHO_MAY_COMPLAIN = "the participant of the administrative procedure: the applicant (art. 91 p. 1)"
-
 
 def filing_deadline(learned_on: date) -> date:
     """The last day to file: the same day FILING_PERIOD months later, or the month's last

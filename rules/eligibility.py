@@ -59,10 +59,6 @@ def age_rule(service: Service | str) -> str:
     return f"age.{Service(service).value}"
 
 
-def age_allowed(service: Service | str, ground: int, birth_date: date, local_day: date) -> bool:
-    return allowed_ages(service, ground).contains(age_on(birth_date, local_day))
-
-
 def last_day_of_liability(birth_date: date) -> date:
     """The day before the birthday on which liability ends: no deferral runs past it.
     Someone born on 29 February has that birthday on 1 March in a common year."""

@@ -112,8 +112,6 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     ),
 }
 
-CODES = frozenset(TEXTS)
-
 # Deferral grounds the gateway's family records bear on (standard row 8): 2, raising a
 # child without the mother; 4, married with one or more children.
 _WITHOUT_MOTHER = 2

@@ -36,12 +36,6 @@ class IinCheck:
         return not self.problems
 
 
-class InvalidIin(ValueError):
-    def __init__(self, result: IinCheck) -> None:
-        super().__init__(f"invalid IIN: {', '.join(result.problems)}")
-        self.result = result
-
-
 def check_digit(first11: str) -> int | None:
     """The 12th digit for these 11 digits, or None when no valid IIN starts with them."""
     digits = [int(c) for c in first11]
@@ -72,14 +66,6 @@ def check_iin(iin: str) -> IinCheck:
     if check_digit(iin[:11]) != int(iin[11]):
         problems.append("iin.check_digit")
     return IinCheck(iin, birth, sex, tuple(problems))
-
-
-def parse_iin(iin: str) -> IinCheck:
-    """The IIN's birth date and sex; raises InvalidIin if anything is wrong."""
-    result = check_iin(iin)
-    if not result.valid:
-        raise InvalidIin(result)
-    return result
 
 
 def make_iin(birth_date: date, sex: Sex = Sex.male, serial: int = 1) -> str:

@@ -1,19 +1,14 @@
 """Why an action is refused: a stable code and its parameters, worded in Kazakh, Russian
-and English from one catalogue that each set of rules adds its texts to."""
+and English from the one text catalogue (`texts`), which each set of rules adds its
+refusals to."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-CATALOGUE: dict[str, tuple[str, str, str]] = {}
-"""code -> (kk, ru, en); {placeholders} are filled from the refusal's params."""
+from texts import CATALOGUE, register, t
 
-
-def register(texts: dict[str, tuple[str, str, str]]) -> None:
-    clash = set(texts) & set(CATALOGUE)
-    if any(CATALOGUE[c] != texts[c] for c in clash):
-        raise ValueError(f"refusal codes worded twice: {sorted(clash)}")
-    CATALOGUE.update(texts)
+__all__ = ["CATALOGUE", "Refusal", "register"]
 
 
 @dataclass(frozen=True)
@@ -22,6 +17,4 @@ class Refusal:
     params: dict[str, str]
 
     def text(self, lang: str) -> str:
-        kk, ru, en = CATALOGUE[self.code]
-        template = {"kk": kk, "ru": ru}.get(lang, en)
-        return template.format(**self.params)
+        return t(self.code, lang, **self.params)

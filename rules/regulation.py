@@ -14,15 +14,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
 
 from models.application import Service
 from models.case import Addressee
 from models.findings import RecordKind
 from models.result import ResultKind
 
-Lang = Literal["kk", "ru", "en"]
-LANGS: tuple[Lang, ...] = ("kk", "ru", "en")
+# rules.findings and rules.check take the one Lang from here.
+from texts import LANGS as LANGS
+from texts import Lang
 
 
 @dataclass(frozen=True)
@@ -84,11 +84,11 @@ class ServiceRules:
 
 
 _MONTHS: dict[Lang, tuple[str, ...]] = {
-    "kk": ("", "қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде",
+    Lang.kk: ("", "қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде",
            "тамыз", "қыркүйек", "қазан", "қараша", "желтоқсан"),
-    "ru": ("", "января", "февраля", "марта", "апреля", "мая", "июня", "июля",
+    Lang.ru: ("", "января", "февраля", "марта", "апреля", "мая", "июня", "июля",
            "августа", "сентября", "октября", "ноября", "декабря"),
-    "en": ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
+    Lang.en: ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
            "Nov", "Dec"),
 }  # fmt: skip
 

@@ -251,58 +251,85 @@ def verify_action(
     if block.action != action:
         return refuse("signature.other_action", signed_action=block.action)
 
-    try:
-        cert = x509.load_pem_x509_certificate(block.certificate_pem.encode("ascii"))
-        key = cert.public_key()
-        fit = _fit_for_signing(cert)
-    except UnsupportedAlgorithm:  # GOST 34.310 keys, for one: OpenSSL cannot read them
-        return refuse("signature.unsupported_key")
-    except (ValueError, TypeError, UnicodeError):
-        return refuse("signature.certificate_invalid")
-    if not fit:
-        return refuse("signature.certificate_invalid")
-    if not _supported(key):
-        return refuse("signature.unsupported_key")
-
-    at = block.signed_at
-    ca = _issuer_in(cert, trust, at)
-    if ca is None:
-        return refuse("signature.untrusted")
-    if at < cert.not_valid_before_utc:
-        return refuse(
-            "signature.not_yet_valid",
-            signed_at=_moment(at),
-            not_before=_moment(cert.not_valid_before_utc),
-        )
-    if at > cert.not_valid_after_utc:
-        return refuse(
-            "signature.expired", signed_at=_moment(at), not_after=_moment(cert.not_valid_after_utc)
-        )
-    issuer_sha256 = fingerprint(ca)
-    serial = format(cert.serial_number, "x")
-    if any(r.issuer_sha256 == issuer_sha256 and r.serial == serial for r in trust.revoked):
-        return refuse("signature.revoked")
-
-    bound = _bound_to(roster_binding, actor)
-    if not bound:
-        return refuse("signature.not_enrolled")
-    if fingerprint(cert) not in bound:
-        return refuse("signature.wrong_person")
-
-    try:
-        value = base64.b64decode(block.value, validate=True)
-    except (binascii.Error, ValueError):
-        return refuse("signature.invalid")
-    data = canonical_bytes(case_id, action, fields, at, block.nonce)
-    if not _key_fits(key, block.algorithm) or not _signature_verifies(
-        key, block.algorithm, value, data
-    ):
+    cert = _read_certificate(block.certificate_pem)
+    if isinstance(cert, str):
+        return refuse(cert)
+    if distrusted := _trust_refusal(cert, trust, block.signed_at):
+        code, params = distrusted
+        return refuse(code, **params)
+    if unbound := _binding_refusal(cert, roster_binding, actor):
+        return refuse(unbound)
+    data = canonical_bytes(case_id, action, fields, block.signed_at, block.nonce)
+    if not _value_verifies(block, cert.public_key(), data):
         return refuse("signature.invalid")
 
     # Last, so that "replayed" means: a genuine signature, sent a second time.
     if block.nonce in seen_nonces:
         return refuse("signature.replayed")
     return None
+
+
+def _read_certificate(pem: str) -> x509.Certificate | str:
+    """The signer's certificate, or the refusal code for why it cannot sign actions."""
+    try:
+        cert = x509.load_pem_x509_certificate(pem.encode("ascii"))
+        key = cert.public_key()
+        fit = _fit_for_signing(cert)
+    except UnsupportedAlgorithm:  # GOST 34.310 keys, for one: OpenSSL cannot read them
+        return "signature.unsupported_key"
+    except (ValueError, TypeError, UnicodeError):
+        return "signature.certificate_invalid"
+    if not fit:
+        return "signature.certificate_invalid"
+    if not _supported(key):
+        return "signature.unsupported_key"
+    return cert
+
+
+def _trust_refusal(
+    cert: x509.Certificate, trust: TrustAnchors, at: datetime
+) -> tuple[str, dict[str, str]] | None:
+    """Why `cert` was not a trusted, valid, unrevoked certificate at `at`, if it was not."""
+    ca = _issuer_in(cert, trust, at)
+    if ca is None:
+        return "signature.untrusted", {}
+    if at < cert.not_valid_before_utc:
+        return "signature.not_yet_valid", {
+            "signed_at": _moment(at),
+            "not_before": _moment(cert.not_valid_before_utc),
+        }
+    if at > cert.not_valid_after_utc:
+        return "signature.expired", {
+            "signed_at": _moment(at),
+            "not_after": _moment(cert.not_valid_after_utc),
+        }
+    issuer_sha256 = fingerprint(ca)
+    serial = format(cert.serial_number, "x")
+    if any(r.issuer_sha256 == issuer_sha256 and r.serial == serial for r in trust.revoked):
+        return "signature.revoked", {}
+    return None
+
+
+def _binding_refusal(
+    cert: x509.Certificate, binding: Mapping[str, str | Collection[str]], actor: str
+) -> str | None:
+    """Why `cert` is not one the roster registered for `actor`, if it is not."""
+    bound = _bound_to(binding, actor)
+    if not bound:
+        return "signature.not_enrolled"
+    if fingerprint(cert) not in bound:
+        return "signature.wrong_person"
+    return None
+
+
+def _value_verifies(block: SignatureBlock, key: Any, data: bytes) -> bool:
+    try:
+        value = base64.b64decode(block.value, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return _key_fits(key, block.algorithm) and _signature_verifies(
+        key, block.algorithm, value, data
+    )
 
 
 def signer(block: SignatureBlock) -> dict[str, str]:

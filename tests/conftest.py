@@ -1,44 +1,29 @@
 """Shared fixtures: the real Temporal servers from PyPI (never downloaded at run time),
-a worker on a fresh read-model database, and applications to feed it."""
+a worker on a fresh read-model database, and applications to feed it. Helpers that are
+not fixtures live in tests/helpers.py."""
 
 from __future__ import annotations
 
 import os
-import sys
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
-from temporalio.client import Client
 from temporalio.converter import DataConverter
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
 import codec
-from activities import all_activities
 from activities.context import Context
-from activities.db import connect
-from models.application import Application
-from rules.iin import make_iin
-from settings import ROOT
+from tests.helpers import ROSTER, binary, make_context
+
+# Re-exported (`x as x`) for tests/test_complaints.py and tests/test_cli_cases.py, which
+# still import them from here; they move to tests.helpers with their owners' next change.
+from tests.helpers import application as application
+from tests.helpers import worker_for as worker_for
 from workflows import search
-from workflows.application import ApplicationWorkflow
-from workflows.runner import workflow_runner
-
-BIN = Path(sys.executable).parent
-ROSTER = ROOT / "rules" / "data" / "roster-sample.json"
-
-
-def _binary(name: str) -> str:
-    path = BIN / name
-    if not path.exists():
-        pytest.fail(f"{path} is missing: install the test extras (pip install -e '.[test]')")
-    return str(path)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -69,7 +54,7 @@ async def time_env(converter: DataConverter) -> AsyncIterator[WorkflowEnvironmen
     terminated one's activity in flight, say) can then never hold its clock back."""
     env = await WorkflowEnvironment.start_time_skipping(
         data_converter=converter,
-        test_server_existing_path=_binary("temporal-test-server"),
+        test_server_existing_path=binary("temporal-test-server"),
     )
     # The time-skipping server checks search attributes like a real cluster does.
     await env.client.operator_service.add_search_attributes(
@@ -86,34 +71,11 @@ async def time_env(converter: DataConverter) -> AsyncIterator[WorkflowEnvironmen
 async def dev_env(converter: DataConverter) -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_local(
         data_converter=converter,
-        dev_server_existing_path=_binary("temporal"),
+        dev_server_existing_path=binary("temporal"),
         search_attributes=search.ALL,
     )
     yield env
     await env.shutdown()
-
-
-def make_context(tmp: Path, keys: Path | None = None, database_url: str | None = None) -> Context:
-    """A worker's context on a fresh read model (an SQLite file in `tmp` unless
-    `database_url` names another). With `keys` (a development keys folder) its cases
-    require signed actions, as a deployed worker's do; without, a test tries the process
-    alone and its cases take unsigned ones."""
-    return Context(
-        engine=connect(database_url or f"sqlite:///{tmp / 'shaqyru.db'}"),
-        roster_path=ROSTER,
-        documents_dir=tmp / "documents",
-        data_dir=tmp,
-        signing_key=None,
-        signing_cert=None,
-        endpoints={"cabinet": None, "military": None},
-        trust_source=None if keys is None else lambda: _dev_trust(keys),
-    )
-
-
-def _dev_trust(keys: Path) -> tuple:
-    from documents.identity import BINDINGS_FILE, CA_FILE, CRL_FILE, load_bindings, load_trust
-
-    return load_trust([keys / CA_FILE], [keys / CRL_FILE]), load_bindings(keys / BINDINGS_FILE)
 
 
 @pytest.fixture(scope="session")
@@ -164,69 +126,3 @@ def signed_context(tmp_path: Path, dev_keys: Path) -> Context:
 def executor():
     with ThreadPoolExecutor(max_workers=8) as pool:
         yield pool
-
-
-def worker_for(
-    client: Client, context: Context, executor, task_queue: str, sticky: bool = True
-) -> Worker:
-    return Worker(
-        client,
-        task_queue=task_queue,
-        workflows=[ApplicationWorkflow],
-        workflow_runner=workflow_runner(),
-        activities=all_activities(context),
-        activity_executor=executor,
-        # Without a cache the worker takes no sticky queue: a worker that goes away then
-        # leaves nothing for the time-skipping server to time out.
-        max_cached_workflows=1000 if sticky else 0,
-    )
-
-
-def application(
-    submitted_at: datetime,
-    service: str = "deferral",
-    ground: int = 5,
-    district: str = "astana-esil",
-    app_id: str | None = None,
-) -> Application:
-    """A well-formed application; the workflow tests take validity as given."""
-    born = (
-        date(submitted_at.year - 20, 5, 17)
-        if service == "deferral"
-        else date(submitted_at.year - 30, 5, 17)
-    )
-    kinds = {("deferral", 5): ["study_certificate"]}.get((service, ground), [])
-    return Application.model_validate(
-        {
-            "application_id": app_id or f"T-{uuid.uuid4().hex[:12]}",
-            "service": service,
-            "ground": ground,
-            "applicant": {
-                "iin": make_iin(born),
-                "surname": "Серікбаев",
-                "name": "Нұрлан",
-                "patronymic": "Асқарұлы",
-                "address": "Астана қ., Есіл ауданы, Қабанбай батыр даңғылы, 11, 25-пәтер",
-                "phone": "+77011234567",
-                "district": district,
-            },
-            "submitted_at": submitted_at.isoformat(),
-            "signed_with": "eds",
-            "documents": [
-                {
-                    "kind": k,
-                    "file_name": f"{k}.pdf",
-                    "media_type": "application/pdf",
-                    "size": 1024,
-                    "sha256": "0" * 64,
-                    "ref": f"portal://docs/{k}",
-                }
-                for k in kinds
-            ],
-            "reason": "Күндізгі оқу бөлімінде оқимын",
-        }
-    )
-
-
-def after(t: datetime, **kw: float) -> datetime:
-    return t + timedelta(**kw)

@@ -8,8 +8,16 @@ from datetime import time, timedelta
 from models.case import Step
 from rules import calendar
 from settings import ROOT
-from tests.cases import at_step, skip_to, start, task_queue, until, weekday_at
-from tests.conftest import application, worker_for
+from tests.helpers import (
+    application,
+    at_step,
+    skip_to,
+    start,
+    task_queue,
+    until,
+    weekday_at,
+    worker_for,
+)
 
 OVERRIDES = ROOT / "rules" / "data" / "calendar-overrides.toml"
 

@@ -25,6 +25,7 @@ from rules.check import (
 from rules.eligibility import age_on, allowed_ages
 from rules.iin import Sex, check_digit, make_iin
 from rules.roster import SAMPLE_ROSTER, load_roster
+from tests.helpers import valid
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -59,46 +60,6 @@ FINDING_EXAMPLES: dict[str, list[str]] = {
 @pytest.fixture(scope="module")
 def roster() -> Roster:
     return load_roster(SAMPLE_ROSTER)
-
-
-def _doc(kind: str, n: int = 1) -> dict[str, Any]:
-    return {
-        "kind": kind,
-        "file_name": f"{kind}.pdf",
-        "media_type": "application/pdf",
-        "size": 2048,
-        "sha256": f"{n:064x}",
-        "ref": f"egov://attachments/T-1/{n}",
-    }
-
-
-def valid(
-    service: str = "deferral",
-    ground: int = 5,
-    born: date = date(2005, 5, 17),
-    submitted_at: str = "2026-04-14T10:00:00+05:00",
-    kinds: list[str] | None = None,
-) -> dict[str, Any]:
-    if kinds is None:
-        kinds = list(regulation.ground(service, ground).required)
-    return {
-        "application_id": "T-1",
-        "service": service,
-        "ground": ground,
-        "applicant": {
-            "iin": make_iin(born),
-            "surname": "Серікбаев",
-            "name": "Нұрлан",
-            "patronymic": "Асқарұлы",
-            "address": "Астана қ., Қабанбай батыр даңғылы, 11, 25-пәтер",
-            "phone": "+77011234567",
-            "district": "astana-esil",
-        },
-        "submitted_at": submitted_at,
-        "signed_with": "eds",
-        "documents": [_doc(k, i) for i, k in enumerate(kinds, 1)],
-        "reason": "Студентпін.",
-    }
 
 
 def pairs(problems: list[Problem]) -> set[tuple[str, str]]:

@@ -10,7 +10,6 @@ import asyncio
 import json
 import os
 import re
-import string
 import subprocess
 import sys
 import time
@@ -28,14 +27,15 @@ from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.worker import Worker
 
 from cli.keys_dev_cmd import DEV_PASSWORD
-from cli.present import REASON_CHARS, TEXTS
+from cli.render import REASON_CHARS
 from models.application import MAX_DOCUMENTS
 from rules import calendar
 from rules.check import MAX_APPLICATION_BYTES
 from rules.regulation import in_acceptance_period
 from rules.timezone import ALMATY
 from settings import ROOT
-from tests.conftest import worker_for
+from tests.helpers import worker_for
+from texts import t
 from workflows import search
 from workflows.application import WORKFLOW_NAME, workflow_id
 from workflows.checks import MESSAGES
@@ -159,9 +159,11 @@ async def refused(cli: Cli, app: str, code: str, *args: str, lang: str = "ru") -
     run = await cli(*args, "--lang", lang)
     assert run.code == 1, (args, run.out, run.err)
     template = MESSAGES[code][{"kk": 0, "ru": 1, "en": 2}[lang]]
+    # A field the reason begins with is shown as the option the caseworker typed.
+    template = re.sub(r"^[a-z_0-9]+: ", "", template)
     fixed = [p for p in re.split(r"\{[^}]*\}", template) if p.strip()]
     assert all(part in run.err for part in fixed), (template, run.err)
-    assert TEXTS["unchanged"][1] in run.err
+    assert t("unchanged", "ru") in run.err
     as_json = await cli(*args, "--json")
     assert as_json.code == 1
     assert as_json.json() == {"accepted": False, "code": code, **_texts(as_json)}
@@ -357,8 +359,8 @@ async def test_submit_from_stdin(cli: Cli) -> None:
         (["vote", "X", "refuse", "--ground", "3", "--as", "esil-m1"], "--ground"),
         (["decide", "X", "grant", "--until", "30.06.2027", "--as", "esil-chair"], "--until"),
         (["inbox"], "SHAQYRU_USER"),
-        (["inbox", "--as", "Robert'); DROP"], "--as"),
-        (["show", "a b"], "APP"),
+        (["inbox", "--as", "Robert'); DROP"], "Robert'); DROP"),
+        (["show", "a b"], "a b"),
         (["submit", "/no/such/file.json"], "/no/such/file.json"),
         (["submit", "/", "--lang", "en"], "/: cannot read the file"),
         (["show", "X", "--lang", "de"], "--lang"),
@@ -550,7 +552,8 @@ async def test_unreachable_server_exits_3_quickly(cli: Cli) -> None:
         began = time.monotonic()
         run = await cli(*args, env={"TEMPORAL_ADDRESS": "127.0.0.1:1"})
         assert run.code == 3, run.err
-        assert "127.0.0.1:1" in run.err
+        assert "127.0.0.1:1" in run.err and "./scripts/up" in run.err
+        assert "Traceback" not in run.err and "tonic" not in run.err
         assert time.monotonic() - began < 8
 
 
@@ -561,11 +564,3 @@ async def test_overdue_lists_by_district_and_step(cli: Cli) -> None:
     assert isinstance(run.json(), list)
     run = await cli("overdue", "--district", "astana-esil", "--lang", "ru")
     assert run.code == 0, run.err
-
-
-def test_every_text_has_three_languages_with_the_same_placeholders() -> None:
-    fields = string.Formatter()
-    for key, texts in TEXTS.items():
-        assert len(texts) == 3 and all(t.strip() for t in texts), key
-        names = [{f for _, f, _, _ in fields.parse(t) if f} for t in texts]
-        assert names[0] == names[1] == names[2], key

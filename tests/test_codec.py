@@ -24,8 +24,7 @@ from temporalio.worker import Replayer
 import codec
 from codec.payloads import ENCODING, KEY_ID, encrypt
 from models.tables import ResultRow
-from tests.cases import HISTORIES
-from tests.conftest import application
+from tests.helpers import HISTORIES, application
 from workflows.application import ApplicationWorkflow
 from workflows.complaint import ComplaintWorkflow
 from workflows.runner import workflow_runner
@@ -166,7 +165,8 @@ def test_sealed_columns_hold_no_personal_data_at_rest(context, tmp_path):
     assert json.loads(stored)["sealed"] == codec.default_keys().ring().current
     # A row from before encryption reads back as it was written.
     raw.execute(
-        "INSERT INTO results VALUES ('A-0', 'refusal', 'astana-esil-2026-00000', ?, ?)",
+        "INSERT INTO results (application_id, kind, registration_number, issued_at, data)"
+        " VALUES ('A-0', 'refusal', 'astana-esil-2026-00000', ?, ?)",
         (now.isoformat(" "), json.dumps({"applicant_name": "Old Row"})),
     )
     raw.commit()

@@ -173,9 +173,12 @@ async def test_without_the_key_show_and_history_say_so_plainly(cli: Cli, tmp_pat
     other.create()
     for ring, says in ((tmp_path / "absent.json", "no key ring at"), (other.path, "does not hold")):
         for command in ("show", "history"):
+            # Told plainly, with what to do; the technical reason on request.
             run = await cli(command, app, env={"SHAQYRU_KEYRING": str(ring)})
-            assert run.code != 0 and "Traceback" not in run.err, run.err
-            assert says in run.err, run.err
+            assert run.code == 4 and "Traceback" not in run.err, run.err
+            assert "SHAQYRU_KEYRING" in run.err and says not in run.err, run.err
+            run = await cli(command, app, "--verbose", env={"SHAQYRU_KEYRING": str(ring)})
+            assert run.code == 4 and says in run.err, run.err
 
 
 async def test_rotation_in_the_middle_of_a_case(cli: Cli, keyring: codec.KeyFile) -> None:

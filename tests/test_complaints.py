@@ -8,12 +8,19 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 from sqlmodel import Session
-from temporalio.client import Client, WorkflowHandle, WorkflowHistory, WorkflowUpdateFailedError
+from temporalio.client import (
+    Client,
+    WorkflowFailureError,
+    WorkflowHandle,
+    WorkflowHistory,
+    WorkflowUpdateFailedError,
+)
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer, Worker
 
 from activities import all_activities
 from activities.complaints import addressee, document_kind
+from models.case import CaseStatus
 from models.complaint import (
     CaseSnapshot,
     Complaint,
@@ -23,10 +30,12 @@ from models.complaint import (
 )
 from models.decisions import ChairmanDecision, Forward, MemberDecision
 from models.roster import Person
-from models.tables import DocumentRow, OutboxDelivery
+from models.tables import DocumentRow, OutboxDelivery, ResultRow, Revocation
 from rules.complaint import Act, CaseFacts, admissible, filing_deadline, is_late
-from tests.cases import (
+from tests.helpers import (
     HISTORIES,
+    application,
+    eventually,
     keep_history,
     skip_to,
     start,
@@ -35,7 +44,6 @@ from tests.cases import (
     until,
     weekday_at,
 )
-from tests.conftest import application
 from workflows import search
 from workflows.application import ApplicationWorkflow
 from workflows.complaint import ComplaintWorkflow, workflow_id
@@ -94,9 +102,9 @@ def closed_case(result_kind: str, result_at: datetime, chairman: str = "esil-cha
     )
 
 
-async def refused_case(env, client, tq) -> tuple[str, CaseSnapshot]:
+async def refused_case(env, client, tq, **kind) -> tuple[str, CaseSnapshot]:
     submitted = weekday_at(await env.get_current_time(), 1, time(10, 0))
-    app = application(submitted)
+    app = application(submitted, **kind)
     handle = await start(client, app, tq)
     await skip_to(env, submitted + timedelta(minutes=1))
     s = await until(handle, lambda s: s.registration is not None, "registered")
@@ -196,14 +204,71 @@ async def done(handle: WorkflowHandle) -> ComplaintStatus:
 
 
 async def until_complaint(handle, test, what: str) -> ComplaintStatus:
-    import asyncio
+    return await eventually(
+        lambda: complaint_status(handle), test, f"complaint never reached: {what}"
+    )
 
-    for _ in range(400):
-        s = await complaint_status(handle)
-        if test(s):
-            return s
-        await asyncio.sleep(0.025)
-    raise AssertionError(f"complaint never reached: {what}; last: {s.model_dump_json(indent=1)}")
+
+async def test_upheld_refusal_is_decided_again(time_env, context, executor):
+    """Upheld against a refusal: the commission decides again in a new run of the case,
+    the new conclusion is delivered beside the old notice, which is marked revoked."""
+    client, tq = time_env.client, task_queue()
+    async with worker(client, context, executor, tq):
+        # An exemption, which has no end date: the shared server's clock may have run
+        # years ahead by now, past any deferral this applicant could still be given.
+        exemption = {"service": "exemption", "ground": 6, "district": "astana-esil"}
+        app_id, case = await refused_case(time_env, client, tq, **exemption)
+        filed = await time_env.get_current_time()
+        handle = await file(
+            client, tq, case, Act.refusal, filed, application_id=app_id, learned_on=filed.date()
+        )
+        await until_complaint(handle, lambda s: s.body_due_at is not None, "body's term")
+        await act(handle, "body_action", {"actor": case.chairman.id, "action": "pass"})
+        await until_complaint(handle, lambda s: s.review_due_at is not None, "review term")
+        why = "Анықтама жарамды: бас тарту негізсіз"
+        await act(handle, "review_decision", {"actor": REVIEWER, "verdict": "upheld",
+                                              "reason": why})  # fmt: skip
+        # Polled, not awaited: awaiting a result lets the server skip time, which would
+        # run out the new decision's deadlines before the caseworkers act.
+        sent = await until_complaint(handle, lambda s: s.reconsider_sent is not None, "sent")
+        assert sent.revoked and sent.reconsider_sent is True
+
+        # The case's new run: the same registration, back at the commission.
+        again = client.get_workflow_handle(f"application-{app_id}")
+        s = await until(again, lambda s: s.step == "forward", "decided again")
+        assert s.reopened is not None and s.reopened.complaint_id == sent.complaint_id
+        assert s.reopened.kind == "refusal" and s.reopened.revision == 1
+        assert s.registration.number == case.registration_number
+        chairman = s.registration.commission.chairman.id
+        await again.execute_update("forward", Forward(actor=chairman))
+        for m in s.registration.commission.members:
+            agree = MemberDecision(actor=m.id, verdict="agree")
+            await again.execute_update("member_decision", agree)
+        grant = ChairmanDecision(actor=chairman, verdict="grant")
+        await again.execute_update("chairman_decision", grant)
+        final = CaseStatus.model_validate(await again.result())
+        complaint = await done(handle)
+        await keep_history(again, "complaint-upheld-decided-again")
+        await keep_history(handle, "complaint-upheld")
+    assert final.result.kind == "conclusion" and final.step == "done"
+    assert {d.addressee for d in final.deliveries} == {"cabinet", "military"}
+    assert all(d.delivered for d in final.deliveries)
+    with Session(context.engine) as db:
+        old = db.get(DocumentRow, (app_id, "refusal"))
+        new = db.get(DocumentRow, (app_id, "conclusion.r1"))
+        revocation = db.get(Revocation, (app_id, 1))
+        result = db.get(ResultRow, app_id)
+        old_cabinet = db.get(OutboxDelivery, (app_id, "cabinet"))
+        new_cabinet = db.get(OutboxDelivery, (app_id, "cabinet.r1"))
+    # Both documents stay; the trail names the revoked one and the complaint.
+    assert old is not None and new is not None and old.sha256 != new.sha256
+    assert revocation.complaint_id == complaint.complaint_id
+    assert revocation.document_kind == "refusal" and revocation.sha256 == old.sha256
+    assert result.kind == "conclusion" and result.revision == 1
+    assert old_cabinet.payload["kind"] == "refusal"
+    assert new_cabinet.payload["kind"] == "conclusion"
+    assert new_cabinet.payload["replaces"]["sha256"] == old.sha256
+    assert new_cabinet.payload["replaces"]["complaint_id"] == complaint.complaint_id
 
 
 async def test_body_missing_its_term_is_escalated(time_env, context, executor):
@@ -235,8 +300,12 @@ async def test_body_missing_its_term_is_escalated(time_env, context, executor):
                                               "reason": "Анықтама жарамды"})  # fmt: skip
         final = await done(handle)
     assert final.decided.outcome == "upheld" and final.revoked
-    # No application case of that id runs here: the signal could not be taken.
-    assert final.reconsider_sent is False
+    # A new run of the case was started; it fails with the reason, since no case of that
+    # id was ever registered in this read model.
+    assert final.reconsider_sent is True
+    with pytest.raises(WorkflowFailureError) as failed:
+        await client.get_workflow_handle("application-T-none").result()
+    assert "reopen.impossible" in str(failed.value.cause.cause)
 
 
 async def test_late_complaint_is_refused_with_the_reason(time_env, context, executor):

@@ -33,9 +33,15 @@ from models.tables import (
     StepChange,
 )
 from rules.timezone import ALMATY
-from tests.cases import start, task_queue, weekday_at
-from tests.conftest import application, make_context, worker_for
-from tests.test_delivery import decide
+from tests.helpers import (
+    application,
+    decide,
+    make_context,
+    start,
+    task_queue,
+    weekday_at,
+    worker_for,
+)
 
 ACCEPTED = datetime(2026, 9, 15, 5, tzinfo=UTC)
 
@@ -80,8 +86,10 @@ def test_a_database_from_before_migrations_is_taken_over(tmp_path: Path, databas
     """What SQLModel's create_all made before, with cases registered in it: stamped, given
     its counters, and numbering goes on from the last number."""
     engine = engine_for(database_url)
-    before = [t for t in SQLModel.metadata.sorted_tables if t.name != "registration_counters"]
-    SQLModel.metadata.create_all(engine, tables=before)
+    # The baseline's schema, without the stamp that says so.
+    upgrade(engine, "0001")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE alembic_version")
     with Session(engine) as db:
         for i in (1, 2, 3):
             db.add(old_row(f"OLD-{i}", "astana-esil", i))

@@ -14,7 +14,7 @@ import base64
 import hashlib
 import socket
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -22,18 +22,27 @@ from sqlmodel import Session, select
 from temporalio.api.failure.v1 import Failure
 from temporalio.client import Client, WorkflowHandle
 from temporalio.exceptions import ApplicationError
-from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from activities import all_activities
 from activities.context import Context
 from activities.delivery import idempotency_key
-from models.case import Addressee, CaseStatus, Step
-from models.decisions import ChairmanDecision, Forward, MemberDecision
+from models.case import Addressee, Step
 from models.tables import OutboxDelivery
 from tests.addressee import Addressee as Endpoint
-from tests.cases import at_step, skip_to, start, task_queue, until, weekday_at
-from tests.conftest import application, make_context, worker_for
+from tests.helpers import (
+    application,
+    at_step,
+    decide,
+    eventually,
+    make_context,
+    skip_to,
+    start,
+    task_queue,
+    until,
+    weekday_at,
+    worker_for,
+)
 from worker import build_worker
 from workflows.application import ApplicationWorkflow
 from workflows.runner import workflow_runner
@@ -45,24 +54,6 @@ def with_endpoints(
     ctx = make_context(tmp, database_url=database_url)
     ctx.endpoints = {"cabinet": cabinet.url, "military": military.url}
     return ctx
-
-
-async def decide(
-    env: WorkflowEnvironment, handle: WorkflowHandle, submitted: datetime
-) -> CaseStatus:
-    """Take the case through registration and a granting decision, as caseworkers would,
-    so that it stands at the delivery step."""
-    await skip_to(env, submitted + timedelta(minutes=1))
-    s = await at_step(handle, Step.forward)
-    chairman = s.registration.commission.chairman.id
-    members = [m.id for m in s.registration.commission.members]
-    await handle.execute_update("forward", Forward(actor=chairman), result_type=CaseStatus)
-    for m in members:
-        agree = MemberDecision(actor=m, verdict="agree")
-        await handle.execute_update("member_decision", agree, result_type=CaseStatus)
-    end = date(submitted.year + 1, 6, 30)
-    grant = ChairmanDecision(actor=chairman, verdict="grant", until=end)
-    return await handle.execute_update("chairman_decision", grant, result_type=CaseStatus)
 
 
 def outbox(ctx: Context) -> list[OutboxDelivery]:
@@ -254,17 +245,23 @@ async def last_failure(
 ) -> tuple[Failure, ApplicationError]:
     """The failure of the activity's last attempt as the server keeps it (encrypted by
     the payload codec), and as `temporal workflow describe` shows it through the codec."""
-    for _ in range(400):
+
+    async def failed() -> Failure | None:
         described = await handle.describe()
         for pending in described.raw_description.pending_activities:
             if pending.activity_type.name == activity_type and pending.HasField("last_failure"):
-                decoded = Failure()
-                decoded.CopyFrom(pending.last_failure)
-                error = await client.data_converter.decode_failure(decoded)
-                assert isinstance(error, ApplicationError)
-                return pending.last_failure, error
-        await asyncio.sleep(0.025)
-    raise AssertionError(f"no failed attempt of {activity_type} on record")
+                return pending.last_failure
+        return None
+
+    kept = await eventually(
+        failed, lambda f: f is not None, f"a failed attempt of {activity_type} on record"
+    )
+    assert kept is not None
+    decoded = Failure()
+    decoded.CopyFrom(kept)
+    error = await client.data_converter.decode_failure(decoded)
+    assert isinstance(error, ApplicationError)
+    return kept, error
 
 
 async def test_trickling_cabinet_is_cut_off_at_the_deadline(
@@ -378,11 +375,7 @@ async def test_hanging_addressees_do_not_starve_registration(time_env, tmp_path,
                 ]
 
             # Sixteen reach the addressees and hang; the other four are turned away.
-            for _ in range(400):
-                if len(busy := await turned_away()) == 4:
-                    break
-                await asyncio.sleep(0.025)
-            assert len(busy) == 4
+            busy = await eventually(turned_away, lambda b: len(b) == 4, "four turned away")
             assert hanging() == 16
             refusal = await client.data_converter.decode_failure(busy[0])
             assert refusal.message.endswith(

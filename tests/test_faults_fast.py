@@ -28,7 +28,7 @@ from models.decisions import (
     MemberVerdict,
 )
 from settings import Settings
-from tests.conftest import worker_for
+from tests.helpers import eventually, worker_for
 from workflows.application import workflow_id
 
 CALL = timedelta(seconds=10)
@@ -36,28 +36,28 @@ STATE_AT_MOST = 256 * 1024  # bytes of the status query's answer after all the j
 
 
 async def _at_forward(handle: WorkflowHandle) -> CaseStatus:
-    for _ in range(200):
-        s = await handle.query("status", result_type=CaseStatus, rpc_timeout=CALL)
-        if s.step == Step.forward:
-            return s
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"never reached the forward step: {s.step}")
+    async def now() -> CaseStatus:
+        return await handle.query("status", result_type=CaseStatus, rpc_timeout=CALL)
+
+    return await eventually(now, lambda s: s.step == Step.forward, "the forward step", every=0.05)
 
 
 async def _settled(handle: WorkflowHandle) -> list:
     """The history once a workflow task has taken the last signal (or failed on it)."""
     took = (EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED)
-    for _ in range(200):
-        events = list((await handle.fetch_history()).events)
+
+    async def events() -> list:
+        return list((await handle.fetch_history()).events)
+
+    def taken(events: list) -> bool:
         signalled = [
             i
             for i, e in enumerate(events)
             if e.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED
         ]
-        if signalled and any(e.event_type in took for e in events[signalled[-1] :]):
-            return events
-        await asyncio.sleep(0.05)
-    raise AssertionError("no workflow task took the signals")
+        return bool(signalled) and any(e.event_type in took for e in events[signalled[-1] :])
+
+    return await eventually(events, taken, "a workflow task took the signals", every=0.05)
 
 
 @pytest.mark.parametrize("jam", JAMS, ids=[j.name for j in JAMS])

@@ -24,8 +24,7 @@ from documents.store import DocumentStore, private_dir
 from models.case import DocumentRef
 from models.tables import DocumentRow
 from settings import ROOT
-from tests.conftest import make_context
-from tests.test_documents import DEFERRAL, DISTRICT, _cli
+from tests.helpers import DEFERRAL, DISTRICT, documents_cli, make_context
 
 
 def mode(path: Path) -> int:
@@ -137,7 +136,8 @@ def case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def export(*args: str) -> tuple[int, str]:
-    done = CliRunner().invoke(_cli(), ["documents", *args])
+    # The command speaks Kazakh unless told otherwise; these tests read its English.
+    done = CliRunner().invoke(documents_cli(), ["documents", *args], env={"SHAQYRU_LANG": "en"})
     # A refusal ends in typer.Exit; anything else escaping would be a traceback.
     assert done.exception is None or isinstance(done.exception, SystemExit), done.exception
     return done.exit_code, done.output

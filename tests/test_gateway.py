@@ -21,8 +21,8 @@ from models.application import Application
 from models.findings import RecordKind, StateRecords
 from rules.check import submission_date
 from rules.findings import findings
-from tests.conftest import make_context
 from tests.gateway import Gateway as FaultyGateway
+from tests.helpers import make_context
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

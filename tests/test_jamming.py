@@ -28,8 +28,18 @@ from models.decisions import (
 )
 from models.result import Result
 from models.roster import MAX_MEMBERS, District, Person
-from tests.cases import at_step, keep_history, skip_to, start, status, task_queue, until, weekday_at
-from tests.conftest import application, worker_for
+from tests.helpers import (
+    application,
+    at_step,
+    keep_history,
+    skip_to,
+    start,
+    status,
+    task_queue,
+    until,
+    weekday_at,
+    worker_for,
+)
 from workflows.application import KEPT_REJECTIONS, ApplicationWorkflow, workflow_id
 from workflows.checks import FIELD_SHOWN
 

@@ -13,9 +13,19 @@ from models.case import CaseStatus, Step
 from models.decisions import ChairmanDecision, Forward, MemberDecision
 from rules.iin import make_iin
 from tests.addressee import Addressee as Endpoint
-from tests.cases import at_step, keep_history, skip_to, start, task_queue, until, weekday_at
-from tests.conftest import application, make_context, worker_for
 from tests.gateway import Gateway
+from tests.helpers import (
+    application,
+    at_step,
+    keep_history,
+    make_context,
+    skip_to,
+    start,
+    task_queue,
+    until,
+    weekday_at,
+    worker_for,
+)
 
 
 def aged(submitted, years: int) -> Application:

@@ -37,8 +37,7 @@ from models.decisions import ChairmanDecision, Forward, MemberDecision, ResultSi
 from models.tables import ApplicationRow, OutboxDelivery, ResultRow
 from rules.roster import load_roster
 from settings import ROOT
-from tests.cases import start, status
-from tests.conftest import ROSTER, application
+from tests.helpers import ROSTER, application, start, status
 from workflows.application import workflow_id
 
 SLOW = os.environ.get("SHAQYRU_SLOW_TESTS") == "1"

@@ -21,7 +21,7 @@ from models.case import Addressee, Delivery, Issued
 from models.result import Result
 from models.tables import OutboxDelivery
 from tests.addressee import Addressee as Endpoint
-from tests.conftest import make_context
+from tests.helpers import make_context
 
 APP_ID = "EGOV-2026-0000102"
 NUMBER = "KZ-ALM-2026-000042"

@@ -18,7 +18,7 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.registration import Registrar
 from models.tables import ApplicationRow, RegistrationCounter
-from tests.conftest import application, make_context
+from tests.helpers import application, make_context
 
 ACCEPTED = datetime(2026, 9, 15, 5, tzinfo=UTC)  # 10:00 in Almaty
 

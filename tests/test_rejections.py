@@ -6,8 +6,17 @@ from datetime import date, time, timedelta
 
 from models.case import CaseStatus, Step
 from models.decisions import ChairmanDecision, Forward, MemberDecision
-from tests.cases import at_step, skip_to, start, status, task_queue, until, weekday_at
-from tests.conftest import application, worker_for
+from tests.helpers import (
+    application,
+    at_step,
+    skip_to,
+    start,
+    status,
+    task_queue,
+    until,
+    weekday_at,
+    worker_for,
+)
 from workflows.application import KEPT_REJECTIONS
 
 SIDE = {"acceptance_mark", "findings", "records_asked"}

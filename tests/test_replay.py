@@ -10,7 +10,7 @@ from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
-from tests.cases import HISTORIES
+from tests.helpers import HISTORIES
 from workflows.application import ApplicationWorkflow
 from workflows.complaint import ComplaintWorkflow
 from workflows.runner import workflow_runner

@@ -44,6 +44,6 @@ def test_sample_is_a_valid_application_dated_friday_evening():
 
 
 def test_unknown_sample_names_the_argument():
-    run = CliRunner().invoke(app, ["sample", "no-such-example"])
+    run = CliRunner().invoke(app, ["sample", "no-such-example"], env={"SHAQYRU_LANG": "en"})
     assert run.exit_code == 2
     assert "NAME: no example 'no-such-example'" in run.output

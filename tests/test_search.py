@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 
 from cli.sample_cmd import latest_working_moment
 from models.case import Step
 from models.decisions import Forward
-from tests.cases import at_step, start, task_queue, until
-from tests.conftest import application, worker_for
+from tests.helpers import (
+    application,
+    at_step,
+    eventually,
+    start,
+    task_queue,
+    until,
+    worker_for,
+)
 
 
 async def _found(client, query: str, expected: set[str]) -> None:
-    """Visibility is eventually consistent: ask again, a bounded number of times."""
-    found: set[str] = set()
-    for _ in range(100):
-        found = {wf.id async for wf in client.list_workflows(query)}
-        if found == expected:
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"{query!r} found {sorted(found)}, expected {sorted(expected)}")
+    """Visibility is eventually consistent: ask again, for a bounded time."""
+
+    async def found() -> set[str]:
+        return {wf.id async for wf in client.list_workflows(query)}
+
+    what = f"{query!r} finds {sorted(expected)}"
+    await eventually(found, lambda f: f == expected, what, every=0.1)
 
 
 async def test_find_by_step_overdue_and_who_must_act(dev_env, context, executor):

@@ -16,8 +16,18 @@ from cli.keys_dev_cmd import DEV_PASSWORD, EXPIRED_FILE, REVOKED_FILE
 from documents.identity import load_personal_key, sign_command, sign_document
 from models.case import CaseStatus, Step
 from models.decisions import ChairmanDecision, Forward, MemberDecision, ResultSigning
-from tests.cases import at_step, keep_history, skip_to, start, status, task_queue, until, weekday_at
-from tests.conftest import application, worker_for
+from tests.helpers import (
+    application,
+    at_step,
+    keep_history,
+    skip_to,
+    start,
+    status,
+    task_queue,
+    until,
+    weekday_at,
+    worker_for,
+)
 
 
 def key(dev_keys: Path, name: str):

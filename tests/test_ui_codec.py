@@ -23,7 +23,7 @@ from temporalio.testing import WorkflowEnvironment
 
 import codec
 from codec.server import CodecServer
-from tests.conftest import _binary, application
+from tests.helpers import application, binary
 from workflows import search
 from workflows.application import WORKFLOW_NAME, workflow_id
 
@@ -61,7 +61,7 @@ async def ui(keyring: codec.KeyFile, converter: DataConverter) -> AsyncIterator[
     # of the UI can read it; each supervisor adds the token in his own browser.
     env = await WorkflowEnvironment.start_local(
         data_converter=converter,
-        dev_server_existing_path=_binary("temporal"),
+        dev_server_existing_path=binary("temporal"),
         search_attributes=search.ALL,
         ui=True,
         ui_port=ui_port,

@@ -12,18 +12,20 @@ from models.case import CaseStatus, Step
 from models.decisions import ChairmanDecision, Forward, MemberDecision
 from models.tables import ApplicationRow, OutboxDelivery, ResultRow
 from rules import calendar
-from tests.cases import (
+from tests.helpers import (
+    application,
     at_step,
     holiday_at,
     keep_history,
+    make_context,
     skip_to,
     start,
     status,
     task_queue,
     until,
     weekday_at,
+    worker_for,
 )
-from tests.conftest import application, make_context, worker_for
 from workflows import search
 
 DAY = calendar.WORKING_DAY

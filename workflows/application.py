@@ -12,16 +12,25 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from temporalio import workflow
-from temporalio.common import RawValue
+from temporalio.common import RawValue, SearchAttributeUpdate
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from activities.calendar import calendar_acceptance
+    from activities.chairman import ChairmanSeal
+    from activities.delivery import Courier
+    from activities.gateway import Gateway
+    from activities.issuing import Issuer
+    from activities.notices import Notices
+    from activities.records import Records
+    from activities.registration import Registrar
+    from activities.reopening import Reopening
     from models.application import Application
     from models.case import (
         Addressee,
         CaseEvent,
         CaseStatus,
-        ChairmanSignature,
+        ComplaintNote,
         Deadline,
         Delivery,
         DocumentRef,
@@ -30,10 +39,10 @@ with workflow.unsafe.imports_passed_through():
         MemberAnswer,
         Moment,
         Outcome,
-        Registration,
         Rejection,
         Step,
     )
+    from models.complaint import Reconsider, Reopen
     from models.decisions import (
         ChairmanDecision,
         ChairmanVerdict,
@@ -42,13 +51,13 @@ with workflow.unsafe.imports_passed_through():
         MemberVerdict,
         ResultSigning,
     )
-    from models.findings import StateRecords
     from models.signature import CaseTrust, command_fields
     from rules.eligibility import last_day_of_liability
     from rules.findings import finding, findings
     from rules.iin import check_iin
     from rules.regulation import addressees
     from rules.signatures import signer, verify_action
+    from rules.timezone import ALMATY
     from workflows import search
     from workflows.checks import (
         CaseView,
@@ -82,6 +91,8 @@ JOURNALED_REJECTIONS = 50
 # this many, so that a signed command refused at the wrong step cannot be sent again
 # once the step is right.
 KEPT_NONCES = 200
+# Complaints upheld about an open case: more than this many is a pattern already on record.
+KEPT_COMPLAINTS = 10
 # How far ahead of the case's clock a signer's clock may run.
 SIGNING_CLOCK_SKEW = timedelta(minutes=10)
 
@@ -108,8 +119,23 @@ class ApplicationWorkflow:
         self._side_tasks: list[asyncio.Task] = []
         self._published: dict[str, Any] = {}
         self._nonces: list[str] = []
+        self._reopen: Reopen | None = None
         parsed = parse_command(Application, args)
         if isinstance(parsed, Refusal):
+            reopen = parse_command(Reopen, args)
+            if not isinstance(reopen, Refusal):
+                # Decided again after a complaint: the application comes from the read
+                # model in `run`; until then the status knows the id alone.
+                self._reopen = reopen
+                self._status = CaseStatus(
+                    application_id=reopen.application_id,
+                    service="?",
+                    ground=0,
+                    district="?",
+                    step=Step.accept,
+                    submitted_at=workflow.now(),
+                )
+                return
             self._invalid_input = parsed.text("en")
             wid = workflow.info().workflow_id
             self._status = CaseStatus(
@@ -121,7 +147,6 @@ class ApplicationWorkflow:
                 submitted_at=workflow.now(),
             )
             return
-        self._app = parsed
         self._status = CaseStatus(
             application_id=parsed.application_id,
             service=parsed.service.value,
@@ -130,7 +155,11 @@ class ApplicationWorkflow:
             step=Step.accept,
             submitted_at=parsed.submitted_at,
         )
-        iin = check_iin(parsed.applicant.iin)
+        self._take(parsed)
+
+    def _take(self, app: Application) -> None:
+        self._app = app
+        iin = check_iin(app.applicant.iin)
         if iin.valid and iin.birth_date is not None:
             self._until_limit = last_day_of_liability(iin.birth_date)
 
@@ -144,44 +173,52 @@ class ApplicationWorkflow:
                 type="input.invalid",
                 non_retryable=True,
             )
-        s = self._status
         journal = asyncio.create_task(self._write_journal())
-        self._note(Step.accept, "step", {"submitted_at": s.submitted_at.isoformat()})
+        if self._reopen is not None:
+            term = await self._decide_again(self._reopen)
+        else:
+            term = await self._open()
+        await self._prepare()
+        await self._hear()
+        issued = await self._issue()
+        await self._deliver_all(issued)
 
-        accepted = await self._accept()
-        s.accepted_at = accepted.at
-        self._accepted_on = accepted.local_date
-        s.term_due_at = (await self._due(accepted.at, TERM_WORKING_DAYS)).at
-        term = asyncio.create_task(self._watch_term(accepted.at))
+        self._finished = True
+        await term
+        for task in self._side_tasks:
+            # A gateway still down when the answer is delivered no longer matters.
+            if not task.done():
+                task.cancel()
+        await asyncio.gather(*self._side_tasks, return_exceptions=True)
+        self._enter(Step.done)
+        await workflow.wait_condition(lambda: not self._journal)
+        journal.cancel()
+        return self._status
 
-        self._enter(Step.register)
-        s.registration = await workflow.execute_activity(
-            "register_application",
-            args=[self._app, accepted.at],
-            result_type=Registration,
-            summary="Register the application and snapshot the commission",
-            **ONCE,
-        )
-        s.documents.extend(s.registration.documents)
-        workflow.upsert_memo({"registration_number": s.registration.number})
+    async def _prepare(self) -> None:
+        s = self._status
+        assert s.registration is not None
         # Cases opened before caseworkers signed their actions go on without signatures.
         if workflow.patched("signed-actions"):
-            self._trust = await workflow.execute_activity(
-                "capture_trust",
-                args=[s.registration.commission],
-                result_type=CaseTrust,
+            self._trust = await workflow.execute_activity_method(
+                Registrar.capture_trust,
+                s.registration.commission,
                 summary="Capture the trusted CAs and the commission's certificates",
                 **ONCE,
             )
             s.signed_actions = self._trust.trust is not None
         # The acceptance mark to the personal cabinet, and the state records through the
-        # gateway, compared with the application: neither holds up the forward step.
-        if workflow.patched("acceptance-mark-and-records"):
+        # gateway, compared with the application: neither holds up the forward step. A
+        # case decided again had both in its first run.
+        if self._reopen is None and workflow.patched("acceptance-mark-and-records"):
             self._side_tasks = [
                 asyncio.create_task(self._mark_acceptance()),
                 asyncio.create_task(self._weigh_records()),
             ]
 
+    async def _hear(self) -> None:
+        """Forward, review and decision: the commission's part (para. 10-12)."""
+        s = self._status
         self._enter(Step.forward)
         if not await self._step_deadline(Step.forward, lambda: bool(s.forwarded_to)):
             self._escalate(Step.forward, "auto_forward", "forwarded to all members at the deadline")
@@ -198,15 +235,25 @@ class ApplicationWorkflow:
         self._enter(Step.decide)
         await self._chairman_step(Step.decide, self._decided, "decided", "the decision")
 
+    async def _issue(self) -> Issued:
+        s = self._status
         self._enter(Step.issue)
         answer = "conclusion" if s.outcome == Outcome.granted else "refusal notice"
-        issued = await workflow.execute_activity(
-            "issue_result",
-            args=[self._app, s.registration, s.decision, s.decided_at],
-            result_type=Issued,
-            summary=f"Issue the {answer}",
-            **ONCE,
-        )
+        assert s.registration is not None and s.decision is not None
+        if s.reopened is None:
+            issued = await workflow.execute_activity_method(
+                Issuer.issue_result,
+                args=[self._app, s.registration, s.decision, s.decided_at],
+                summary=f"Issue the {answer}",
+                **ONCE,
+            )
+        else:
+            issued = await workflow.execute_activity_method(
+                Issuer.issue_revised_result,
+                args=[self._app, s.registration, s.decision, s.reopened],
+                summary=f"Issue the {answer} again",
+                **ONCE,
+            )
         s.result = issued.result
         s.documents.extend(issued.documents)
         self._issued = issued
@@ -220,7 +267,10 @@ class ApplicationWorkflow:
                     Step.sign, lambda: s.chairman_signature is not None, "signed", "the signature"
                 )
                 issued = self._issued
+        return issued
 
+    async def _deliver_all(self, issued: Issued) -> None:
+        s = self._status
         self._enter(Step.deliver)
         # Para. 13: the conclusion to the cabinet and the military body, a refusal notice
         # to the cabinet alone. Cases opened before sent both everywhere.
@@ -233,25 +283,59 @@ class ApplicationWorkflow:
             self._escalate(Step.deliver, "overdue", "the result is not delivered in time")
         await asyncio.gather(*sending)
 
-        self._finished = True
-        await term
-        for task in self._side_tasks:
-            # A gateway still down when the answer is delivered no longer matters.
-            if not task.done():
-                task.cancel()
-        await asyncio.gather(*self._side_tasks, return_exceptions=True)
-        self._enter(Step.done)
-        await workflow.wait_condition(lambda: not self._journal)
-        journal.cancel()
-        return s
+    async def _open(self) -> asyncio.Task:
+        """Acceptance and registration of a new application; the five-day term's watch."""
+        s = self._status
+        self._note(Step.accept, "step", {"submitted_at": s.submitted_at.isoformat()})
+        accepted = await self._accept()
+        s.accepted_at = accepted.at
+        self._accepted_on = accepted.local_date
+        s.term_due_at = (await self._due(accepted.at, TERM_WORKING_DAYS)).at
+        term = asyncio.create_task(self._watch_term(accepted.at))
+
+        self._enter(Step.register)
+        s.registration = await workflow.execute_activity_method(
+            Registrar.register_application,
+            args=[self._app, accepted.at],
+            summary="Register the application and snapshot the commission",
+            **ONCE,
+        )
+        s.documents.extend(s.registration.documents)
+        workflow.upsert_memo({"registration_number": s.registration.number})
+        return term
+
+    async def _decide_again(self, reopen: Reopen) -> asyncio.Task:
+        """A complaint revoked the case's result: the same registered application goes
+        back to its commission, with a new five-working-day term from now (the Code
+        sets none for the new decision: docs/complaints.md)."""
+        s = self._status
+        back = await workflow.execute_activity_method(
+            Reopening.reopen_case,
+            reopen,
+            summary=f"Revoke the result on complaint {reopen.complaint_id}; read the case back",
+            **ONCE,
+        )
+        self._take(back.application)
+        self._seq = back.last_seq
+        app = back.application
+        s.service, s.ground, s.district = app.service.value, app.ground, app.applicant.district
+        s.submitted_at, s.registration = app.submitted_at, back.registration
+        s.reopened = back.revoked
+        s.documents.extend(back.registration.documents)
+        now = workflow.now()
+        self._note(Step.accept, "step", {"reopened_on": reopen.complaint_id})
+        s.accepted_at, s.term_due_at = now, (await self._due(now, TERM_WORKING_DAYS)).at
+        # The day the case came back counts as its acceptance day for the checks.
+        self._accepted_on = now.astimezone(ALMATY).date()
+        workflow.upsert_memo({"registration_number": back.registration.number})
+        return asyncio.create_task(self._watch_term(now))
 
     async def _mark_acceptance(self) -> None:
         s = self._status
         assert s.registration is not None and s.accepted_at and s.term_due_at
-        s.acceptance_mark = await workflow.execute_activity(
-            "deliver_acceptance_mark",
+        s.acceptance_mark = await workflow.execute_activity_method(
+            Notices.deliver_acceptance_mark,
             args=[s.application_id, s.registration.number, s.accepted_at, s.term_due_at],
-            result_type=Delivery,
             summary="Send the acceptance mark to the personal cabinet",
             **DELIVERY,
         )
@@ -267,10 +351,9 @@ class ApplicationWorkflow:
         s.findings = findings(self._app, None, day)
         self._publish()
         fetch = asyncio.create_task(
-            workflow.execute_activity(
-                "fetch_state_records",
+            workflow.execute_activity_method(
+                Gateway.fetch_state_records,
                 self._app,
-                result_type=StateRecords,
                 summary="Ask the e-government gateway for the state records",
                 **DELIVERY,
             )
@@ -310,7 +393,7 @@ class ApplicationWorkflow:
         """Wait until the next working moment when the application came after hours."""
         while True:
             moment = await workflow.execute_local_activity(
-                "calendar_acceptance", self._status.submitted_at, result_type=Moment, **CALENDAR
+                calendar_acceptance, self._status.submitted_at, **CALENDAR
             )
             wait = moment.at - workflow.now()
             if wait <= timedelta(0):
@@ -321,14 +404,13 @@ class ApplicationWorkflow:
             await workflow.sleep(wait, summary="wait for the next working moment")
 
     async def _deliver(self, delivery: Delivery, issued: Issued) -> None:
-        name = {
-            Addressee.cabinet: "deliver_to_cabinet",
-            Addressee.military: "deliver_to_military_body",
+        send = {
+            Addressee.cabinet: Courier.deliver_to_cabinet,
+            Addressee.military: Courier.deliver_to_military_body,
         }[delivery.addressee]
-        receipt = await workflow.execute_activity(
-            name,
-            args=[issued],
-            result_type=Delivery,
+        receipt = await workflow.execute_activity_method(
+            send,
+            issued,
             summary=f"Deliver the result to the {delivery.addressee.value}",
             **DELIVERY,
         )
@@ -413,7 +495,7 @@ class ApplicationWorkflow:
 
     def _issued_pdf(self) -> DocumentRef:
         assert self._issued is not None
-        kind = self._issued.result.kind.value
+        kind = self._issued.document_kind
         return next(d for d in self._issued.documents if d.kind == kind)
 
     def _check(self, action: str, args: Sequence[Any]) -> tuple[Any, Refusal | None]:
@@ -554,6 +636,25 @@ class ApplicationWorkflow:
     def chairman_decision_signal(self, *args: Any) -> None:
         self._act("chairman_decision", args, signal=True)
 
+    @workflow.signal(name="reconsider")
+    def reconsider_signal(self, *args: Any) -> None:
+        """A complaint about this open case's inaction was upheld: on record, and the
+        case goes on to its decision, which the complaint obliges it to take. Cases
+        opened before took the signal as an unknown one."""
+        if not workflow.patched("complaints-on-record"):
+            self.unknown_signal("reconsider", [])
+            return
+        cmd = parse_command(Reconsider, tuple(args))
+        if isinstance(cmd, Refusal):
+            self._reject("reconsider", "?", cmd)
+            return
+        note = ComplaintNote(complaint_id=cmd.complaint_id, outcome=cmd.outcome, at=cmd.decided_at)
+        complaints = self._status.complaints
+        if len(complaints) < KEPT_COMPLAINTS and note not in complaints:
+            complaints.append(note)
+            self._note(self._status.step, "complaint", note.model_dump(mode="json"))
+            self._publish()
+
     @workflow.signal(dynamic=True)
     def unknown_signal(self, name: str, args: Sequence[RawValue]) -> None:
         # Left unhandled, the SDK would buffer every unknown signal for the case's life.
@@ -593,17 +694,16 @@ class ApplicationWorkflow:
             raise Rejected(refusal)
         assert self._trust is not None and self._trust.trust is not None and self._issued
         pdf = self._issued_pdf()
-        checked = await workflow.execute_activity(
-            "accept_chairman_signature",
+        checked = await workflow.execute_activity_method(
+            ChairmanSeal.accept_chairman_signature,
             args=[
                 self._status.application_id,
-                self._issued.result.kind.value,
+                self._issued.document_kind,
                 pdf.sha256,
                 cmd.cms_base64,
                 self._trust.trust.ca_certificates_pem,
                 self._trust.bindings.get(cmd.actor, []),
             ],
-            result_type=ChairmanSignature,
             summary="Check the chairman's signature over the document",
             **ONCE,
         )
@@ -675,8 +775,8 @@ class ApplicationWorkflow:
         while True:
             await workflow.wait_condition(lambda: bool(self._journal))
             batch = list(self._journal)
-            await workflow.execute_activity(
-                "record_events", args=[batch], summary=f"Record {len(batch)} event(s)", **ONCE
+            await workflow.execute_activity_method(
+                Records.record_events, batch, summary=f"Record {len(batch)} event(s)", **ONCE
             )
             del self._journal[: len(batch)]
 
@@ -696,7 +796,7 @@ class ApplicationWorkflow:
         current = self._current_deadline()
         # A closed case is overdue no more; its breaches stay in status and escalations.
         overdue = s.step != Step.done and (s.term_breached or bool(current and current.overdue))
-        updates = [
+        updates: list[SearchAttributeUpdate[Any]] = [
             search.SERVICE.value_set(s.service),
             search.GROUND.value_set(s.ground),
             search.DISTRICT.value_set(s.district),

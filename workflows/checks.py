@@ -23,6 +23,7 @@ from models.decisions import (
 )
 from rules import signatures as _signatures  # noqa: F401 - registers its refusal texts
 from rules.refusal import Refusal, register
+from texts.domain import STEPS
 
 # code -> (kk, ru, en); {placeholders} are filled from the refusal's params.
 MESSAGES: dict[str, tuple[str, str, str]] = {
@@ -158,25 +159,31 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
 register(MESSAGES)
 
 # Why a field of a command was refused, by pydantic's error type.
-_RULES: dict[str, tuple[str, str, str]] = {
-    "missing": ("міндетті, бірақ жоқ", "обязательно, но отсутствует", "required but missing"),
-    "extra": ("мұндай өріс жоқ", "такого поля нет", "no such field"),
-    "too_long": ("тым ұзын", "слишком длинное", "too long"),
-    "too_many": ("тым көп мән", "слишком много значений", "too many values"),
-    "format": ("пішімі дұрыс емес", "неверный формат", "wrong format"),
-    "choice": (
+COMMAND_RULES: dict[str, tuple[str, str, str]] = {
+    "command_rule.missing": (
+        "міндетті, бірақ жоқ",
+        "обязательно, но отсутствует",
+        "required but missing",
+    ),
+    "command_rule.extra": ("мұндай өріс жоқ", "такого поля нет", "no such field"),
+    "command_rule.too_long": ("тым ұзын", "слишком длинное", "too long"),
+    "command_rule.too_many": ("тым көп мән", "слишком много значений", "too many values"),
+    "command_rule.format": ("пішімі дұрыс емес", "неверный формат", "wrong format"),
+    "command_rule.choice": (
         "рұқсат етілген мәндердің бірі емес",
         "значение не из допустимых",
         "not one of the allowed values",
     ),
-    "text.control": (
+    "command_rule.text.control": (
         "басқару немесе көрінбейтін таңбалар бар",
         "содержит управляющие или невидимые символы",
         "contains control or invisible characters",
     ),
-    "text.blank": ("бос мәтін", "пустой текст", "blank text"),
-    "type": ("мәннің түрі дұрыс емес", "неверный тип значения", "wrong type of value"),
+    "command_rule.text.blank": ("бос мәтін", "пустой текст", "blank text"),
+    "command_rule.type": ("мәннің түрі дұрыс емес", "неверный тип значения", "wrong type of value"),
 }
+
+register(COMMAND_RULES)
 _RULE_OF_ERROR = {
     "missing": "missing",
     "extra_forbidden": "extra",
@@ -194,16 +201,9 @@ FIELD_SHOWN = 64
 """How much of an outsider's field name or id a refusal repeats."""
 
 STEP_NAMES: dict[str, tuple[str, str]] = {
-    "accept": ("қабылдау", "приём"),
-    "register": ("тіркеу", "регистрация"),
-    "forward": ("мүшелерге жолдау", "направление членам комиссии"),
-    "review": ("мүшелердің қарауы", "рассмотрение членами комиссии"),
-    "decide": ("төрағаның шешімі", "решение председателя"),
-    "issue": ("құжатты шығару", "выдача документа"),
-    "sign": ("төрағаның қолтаңбасы", "подпись председателя"),
-    "deliver": ("жеткізу", "доставка"),
-    "done": ("аяқталды", "завершено"),
+    code.removeprefix("step_name."): (kk, ru) for code, (kk, ru, _) in STEPS.items()
 }
+"""A step in Kazakh and Russian, as `step.wrong` has always worded it (the catalogue)."""
 
 
 def shown(value: object) -> str:
@@ -212,14 +212,18 @@ def shown(value: object) -> str:
     return text if len(text) <= FIELD_SHOWN else text[: FIELD_SHOWN - 1] + "…"
 
 
-def _invalid(error: Any) -> Refusal:
-    field = ".".join(str(part) for part in error["loc"]) or "-"
+def rule_of(error: Any) -> str:
+    """Which `command_rule.*` text says why pydantic refused a field."""
     kind = error["type"]
-    rule = _RULE_OF_ERROR.get(kind, "type")
     if kind == "value_error":
         message = str(error.get("msg", ""))
-        rule = next((r for r in ("text.control", "text.blank") if r in message), "format")
-    kk, ru, en = _RULES[rule]
+        return next((r for r in ("text.control", "text.blank") if r in message), "format")
+    return _RULE_OF_ERROR.get(kind, "type")
+
+
+def _invalid(error: Any) -> Refusal:
+    field = ".".join(str(part) for part in error["loc"]) or "-"
+    kk, ru, en = COMMAND_RULES[f"command_rule.{rule_of(error)}"]
     return Refusal(
         "payload.invalid", {"field": shown(field), "rule_kk": kk, "rule_ru": ru, "rule_en": en}
     )

@@ -15,11 +15,14 @@ from datetime import datetime
 from typing import Any
 
 from temporalio import workflow
-from temporalio.common import RawValue
-from temporalio.exceptions import ApplicationError, FailureError
+from temporalio.common import RawValue, SearchAttributeUpdate, WorkflowIDReusePolicy
+from temporalio.exceptions import ApplicationError, FailureError, WorkflowAlreadyStartedError
+from temporalio.workflow import ParentClosePolicy
+
+from workflows.application import ApplicationWorkflow
 
 with workflow.unsafe.imports_passed_through():
-    from models.case import Delivery, DocumentRef
+    from activities.complaints import Complaints
     from models.complaint import (
         KEPT_ESCALATIONS,
         BodyCommand,
@@ -31,11 +34,13 @@ with workflow.unsafe.imports_passed_through():
         ComplaintStep,
         Decided,
         Reconsider,
+        Reopen,
         ReviewDecision,
     )
     from rules.complaint import (
         BODY_TERM,
         REVIEW_TERM,
+        Act,
         BodyAction,
         CaseFacts,
         Verdict,
@@ -179,18 +184,16 @@ class ComplaintWorkflow:
             decided_at=s.decided.at,
             revoked=s.revoked,
         )
-        s.answer = await workflow.execute_activity(
-            "issue_complaint_answer",
+        s.answer = await workflow.execute_activity_method(
+            Complaints.issue_complaint_answer,
             answer,
-            result_type=DocumentRef,
             summary="Issue the signed written answer",
             **ONCE,
         )
         self._enter(ComplaintStep.deliver)
-        s.delivery = await workflow.execute_activity(
-            "deliver_complaint_answer",
+        s.delivery = await workflow.execute_activity_method(
+            Complaints.deliver_complaint_answer,
             args=[answer, s.answer],
-            result_type=Delivery,
             summary="Deliver the answer to the personal cabinet",
             **DELIVERY,
         )
@@ -201,15 +204,34 @@ class ComplaintWorkflow:
         to reopen is the application workflow's (see docs/complaints.md)."""
         s = self._status
         assert s.decided is not None
-        handle = workflow.get_external_workflow_handle(f"application-{s.application_id}")
+        case_id = f"application-{s.application_id}"
         signal = Reconsider(
             complaint_id=s.complaint_id,
             outcome=s.decided.outcome,
             reason=s.decided.reason,
             decided_at=s.decided.at,
         )
+        # A revoked result belongs to a closed case: a new run of it decides again.
+        # Complaints decided before this went to the case by signal only.
+        if self._start.complaint.act is not Act.inaction and workflow.patched("reopen-by-new-run"):
+            reopen = Reopen(application_id=s.application_id, **signal.model_dump())
+            try:
+                await workflow.start_child_workflow(
+                    ApplicationWorkflow.run,
+                    reopen,
+                    id=case_id,
+                    task_queue=workflow.info().task_queue,
+                    # The new decision outlives the complaint's answer.
+                    parent_close_policy=ParentClosePolicy.ABANDON,
+                    id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+                    static_summary=f"Decided again on complaint {s.complaint_id}",
+                )
+                s.reconsider_sent = True
+                return
+            except WorkflowAlreadyStartedError:
+                pass  # still open after all: the signal below reaches it
         try:
-            await handle.signal("reconsider", signal)
+            await workflow.get_external_workflow_handle(case_id).signal("reconsider", signal)
             s.reconsider_sent = True
         except FailureError:
             s.reconsider_sent = False
@@ -348,7 +370,7 @@ class ComplaintWorkflow:
         overdue = s.step in (ComplaintStep.body, ComplaintStep.review) and bool(
             s.escalations and s.escalations[-1].step == s.step
         )
-        updates = [
+        updates: list[SearchAttributeUpdate[Any]] = [
             search.DISTRICT.value_set(s.district),
             search.STEP.value_set(f"complaint-{s.step.value}"),
             search.OVERDUE.value_set(overdue),

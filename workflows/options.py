@@ -6,26 +6,37 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import NotRequired, TypedDict
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 
-from models.case import Moment
-from rules.refusal import Refusal
+with workflow.unsafe.imports_passed_through():
+    import activities.calendar
+    from models.case import Moment
+    from rules.refusal import Refusal
 
-CALENDAR = dict(start_to_close_timeout=timedelta(seconds=10))
-ONCE = dict(
-    start_to_close_timeout=timedelta(minutes=1),
-    retry_policy=RetryPolicy(maximum_interval=timedelta(minutes=5)),
-)
+class Options(TypedDict):
+    """The keyword arguments of `execute_activity` every call of a kind shares; typed, so
+    that a wrong option or value is the type checker's to find."""
+
+    start_to_close_timeout: timedelta
+    retry_policy: NotRequired[RetryPolicy]
+
+
+CALENDAR: Options = {"start_to_close_timeout": timedelta(seconds=10)}
+ONCE: Options = {
+    "start_to_close_timeout": timedelta(minutes=1),
+    "retry_policy": RetryPolicy(maximum_interval=timedelta(minutes=5)),
+}
 # A delivery is retried until the addressee accepts it; nothing is ever given up.
-DELIVERY = dict(
-    start_to_close_timeout=timedelta(minutes=1),
-    retry_policy=RetryPolicy(
+DELIVERY: Options = {
+    "start_to_close_timeout": timedelta(minutes=1),
+    "retry_policy": RetryPolicy(
         initial_interval=timedelta(seconds=5), maximum_interval=timedelta(minutes=10)
     ),
-)
+}
 
 
 class Rejected(ApplicationError):
@@ -41,7 +52,7 @@ class Rejected(ApplicationError):
 async def calendar_due(start: datetime, working_days: int) -> Moment:
     """The calendar's answer, kept in history: `working_days` from `start`."""
     return await workflow.execute_local_activity(
-        "calendar_due", args=[start, working_days], result_type=Moment, **CALENDAR
+        activities.calendar.calendar_due, args=[start, working_days], **CALENDAR
     )
 
 

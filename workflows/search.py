@@ -16,8 +16,21 @@ OUTCOME = SearchAttributeKey.for_keyword("ShaqyruOutcome")
 WAITING_FOR = SearchAttributeKey.for_keyword_list("ShaqyruWaitingFor")
 FINDINGS = SearchAttributeKey.for_int("ShaqyruFindings")
 """How many findings the commission must weigh: the inbox's flag."""
+APPLICATION = SearchAttributeKey.for_keyword("ShaqyruApplication")
+"""On a complaint: the application it is about, so that `show` finds a case's complaints."""
 
-ALL = (SERVICE, GROUND, DISTRICT, STEP, DEADLINE, OVERDUE, OUTCOME, WAITING_FOR, FINDINGS)
+ALL = (
+    SERVICE,
+    GROUND,
+    DISTRICT,
+    STEP,
+    DEADLINE,
+    OVERDUE,
+    OUTCOME,
+    WAITING_FOR,
+    FINDINGS,
+    APPLICATION,
+)
 
 _TYPE_NAMES = {
     "KEYWORD": "Keyword",

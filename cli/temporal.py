@@ -1,0 +1,405 @@
+"""Reaching Temporal for the case commands: the client, how a case's run stands, the lists
+from the visibility store, and the caseworker's actions as the workflow's updates.
+
+Every action goes through the workflow's update, so the caseworker learns at once
+whether it was taken or exactly why not. Lists come from the visibility store (search
+attributes only), never from a scan or from querying each case; only `overdue` describes
+the cases it lists (a bounded number), for a jammed workflow task is not visible there.
+`show` asks the server how the run stands too, so that a case stopped from outside is
+shown as stopped, not as the open case its last state describes."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import typer
+from temporalio.api.history.v1 import HistoryEvent
+from temporalio.client import (
+    Client,
+    WorkflowExecutionDescription,
+    WorkflowExecutionStatus,
+    WorkflowHandle,
+    WorkflowHistoryEventFilterType,
+    WorkflowQueryFailedError,
+    WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+)
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+from temporalio.workflow import UpdateMethodMultiParam
+
+from cli.context import BAD_INPUT, PREFIX, REFUSED, UNREACHABLE, Ctx, Fail
+from cli.render import outside_text, refusal_text
+from cli.rows import CaseRow, ComplaintRow, Execution
+from documents.identity import (
+    IdentityError,
+    PersonalKey,
+    load_personal_key,
+    personal_key_path,
+    sign_command,
+)
+from models.case import CaseStatus, Step
+from texts import t
+from workflows import search
+from workflows.application import WORKFLOW_NAME, ApplicationWorkflow, workflow_id
+from workflows.complaint import WORKFLOW_NAME as COMPLAINT
+
+CONNECT_TIMEOUT = 5.0
+"""Seconds to reach the server; a caseworker must not sit before a hung terminal."""
+CALL_TIMEOUT = timedelta(seconds=10)
+"""Bound of one call that needs a worker (query, update): the worker may be down."""
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def open_client(ctx: Ctx) -> Client:
+    from connection import connect
+
+    try:
+        # Client.connect already makes a cheap call (system info), so an answer means
+        # the server is really there; the bound keeps a black-holed address from hanging.
+        return await asyncio.wait_for(connect(ctx.settings), CONNECT_TIMEOUT)
+    except TimeoutError:
+        error = f"no answer in {CONNECT_TIMEOUT:g} s"
+    except (RuntimeError, RPCError, OSError) as e:
+        error = str(e) or type(e).__name__
+    raise _down(ctx, error)
+
+
+def _down(ctx: Ctx, error: str) -> Fail:
+    address = ctx.settings.temporal_address
+    return Fail(
+        UNREACHABLE,
+        t("unreachable", ctx.lang, address=address),
+        {"error": "unreachable", "address": address, "detail": error.splitlines()[0]},
+        t("hint_start_server", ctx.lang),
+        error,
+    )
+
+
+def unreachable(ctx: Ctx, e: RPCError) -> Fail:
+    return _down(ctx, e.message)
+
+
+def unknown(ctx: Ctx, app: str) -> Fail:
+    payload = {"error": "unknown", "app": app}
+    hint = t("hint_check_id", ctx.lang)
+    return Fail(BAD_INPUT, t("unknown_app", ctx.lang, app=app), payload, hint)
+
+
+def no_worker(ctx: Ctx, app: str) -> Fail:
+    seconds = int(CALL_TIMEOUT.total_seconds())
+    return Fail(
+        UNREACHABLE,
+        t("no_worker", ctx.lang, app=app, seconds=seconds),
+        {"error": "no_worker", "app": app},
+        t("hint_worker", ctx.lang),
+    )
+
+
+async def describe(ctx: Ctx, handle: WorkflowHandle, app: str) -> WorkflowExecutionDescription:
+    try:
+        return await handle.describe(rpc_timeout=CALL_TIMEOUT)
+    except RPCError as e:
+        if e.status == RPCStatusCode.NOT_FOUND:
+            raise unknown(ctx, app) from None
+        raise unreachable(ctx, e) from None
+
+
+_STATES = {
+    WorkflowExecutionStatus.RUNNING: "running",
+    WorkflowExecutionStatus.COMPLETED: "completed",
+    WorkflowExecutionStatus.TERMINATED: "terminated",
+    WorkflowExecutionStatus.FAILED: "failed",
+    WorkflowExecutionStatus.TIMED_OUT: "timed_out",
+    WorkflowExecutionStatus.CANCELED: "canceled",
+    WorkflowExecutionStatus.CONTINUED_AS_NEW: "continued_as_new",
+}
+
+
+def _task_attempt(description: WorkflowExecutionDescription) -> int:
+    raw = description.raw_description
+    return raw.pending_workflow_task.attempt if raw.HasField("pending_workflow_task") else 0
+
+
+async def close_cause(client: Client, event: HistoryEvent) -> tuple[str | None, str | None]:
+    """Who closed the run and why, as its close event says."""
+    kind = event.WhichOneof("attributes")
+    if kind == "workflow_execution_terminated_event_attributes":
+        attrs = event.workflow_execution_terminated_event_attributes
+        return attrs.identity, attrs.reason
+    if kind == "workflow_execution_failed_event_attributes":
+        return None, await failure_message(
+            client, event.workflow_execution_failed_event_attributes.failure
+        )
+    return None, None
+
+
+async def failure_message(client: Client, failure: Any) -> str:
+    """A failure's message; the codec keeps it encrypted in history like any payload."""
+    try:
+        return str(await client.data_converter.decode_failure(failure))
+    except Exception:  # a failure the keys at hand cannot open still has its outer text
+        return failure.message
+
+
+async def execution(
+    ctx: Ctx, client: Client, handle: WorkflowHandle, description: WorkflowExecutionDescription
+) -> Execution:
+    state = _STATES.get(description.status, "running") if description.status else "running"
+    run = Execution(state, description.close_time, task_attempt=_task_attempt(description))
+    if not run.stopped:
+        return run
+    # describe() does not carry the reason: the close event, alone, does.
+    by = reason = None
+    try:
+        async for event in handle.fetch_history_events(
+            event_filter_type=WorkflowHistoryEventFilterType.CLOSE_EVENT,
+            rpc_timeout=CALL_TIMEOUT,
+        ):
+            by, reason = await close_cause(client, event)
+    except RPCError as e:
+        raise unreachable(ctx, e) from None
+    return Execution(state, run.closed_at, outside_text(by), outside_text(reason))
+
+
+async def fetch_case(ctx: Ctx, client: Client, app: str) -> tuple[Execution, CaseStatus | None]:
+    """The run as the server sees it and the case's state as the case gives it. The state
+    is None when a stopped or jammed case cannot give it: the run then says why."""
+    handle = client.get_workflow_handle(workflow_id(app), result_type=CaseStatus)
+    run = await execution(ctx, client, handle, await describe(ctx, handle, app))
+    if run.jammed:
+        return run, None  # a query needs the very replay that keeps failing
+    try:
+        if run.state == "completed":
+            # A closed case's status is its result, read from history: no worker needed.
+            return run, await handle.result(rpc_timeout=CALL_TIMEOUT)
+        return run, await handle.query(ApplicationWorkflow.status, rpc_timeout=CALL_TIMEOUT)
+    except (RPCError, WorkflowQueryFailedError) as e:
+        if run.stopped or run.jammed:
+            return run, None
+        # A query the case fails, or one refused because its workflow task has failed.
+        if isinstance(e, WorkflowQueryFailedError) or e.status == RPCStatusCode.FAILED_PRECONDITION:
+            raise Fail(
+                UNREACHABLE,
+                t("run_no_state", ctx.lang),
+                {"error": "query_failed", "app": app},
+                t("hint_worker", ctx.lang),
+                outside_text(str(e)),
+            ) from None
+        if e.status in (RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.CANCELLED):
+            raise no_worker(ctx, app) from None
+        raise unreachable(ctx, e) from None
+
+
+# ---- lists from the visibility store ------------------------------------------------
+
+
+def _quote(value: str) -> str:
+    # Ids are checked against a strict pattern first; quoting is a second line of defence.
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _open_cases(where: str) -> str:
+    return f"WorkflowType = {_quote(WORKFLOW_NAME)} AND ExecutionStatus = 'Running' AND {where}"
+
+
+async def list_cases(client: Client, query: str) -> list[CaseRow]:
+    """The cases a visibility query matches, from their search attributes and memo; a
+    complaint among them is a row of the case it is about."""
+    rows: list[CaseRow] = []
+    async for ex in client.list_workflows(query, page_size=1000, rpc_timeout=CALL_TIMEOUT):
+        sa = ex.typed_search_attributes
+        memo = await ex.memo()
+        complaint = ex.workflow_type == COMPLAINT
+        rows.append(
+            CaseRow(
+                application_id=(
+                    (sa.get(search.APPLICATION) or "?") if complaint else ex.id.removeprefix(PREFIX)
+                ),
+                complaint_id=ex.id.removeprefix("complaint-") if complaint else None,
+                act=str(memo["act"]) if complaint and "act" in memo else None,
+                service=sa.get(search.SERVICE) or str(memo.get("service", "")),
+                ground=sa.get(search.GROUND),
+                district=sa.get(search.DISTRICT) or str(memo.get("district", "")),
+                step=sa.get(search.STEP) or "",
+                deadline=sa.get(search.DEADLINE),
+                overdue=bool(sa.get(search.OVERDUE)),
+                waiting_for=list(sa.get(search.WAITING_FOR) or []),
+                registration_number=memo.get("registration_number"),
+                findings=sa.get(search.FINDINGS) or 0,
+            )
+        )
+    return rows
+
+
+def _by_deadline(row: CaseRow) -> tuple[bool, datetime]:
+    # ORDER BY is not available on every visibility store (SQL ones lack it): sort here.
+    return row.deadline is None, row.deadline or datetime.max.replace(tzinfo=UTC)
+
+
+async def inbox(client: Client, actor: str) -> list[CaseRow]:
+    """The open cases and complaints that wait for `actor`, soonest deadline first: one
+    list call."""
+    types = f"{_quote(WORKFLOW_NAME)}, {_quote(COMPLAINT)}"
+    query = (
+        f"WorkflowType IN ({types}) AND ExecutionStatus = 'Running' "
+        f"AND {search.WAITING_FOR.name} = {_quote(actor)}"
+    )
+    return sorted(await list_cases(client, query), key=_by_deadline)
+
+
+async def complaints_of(client: Client, app: str) -> list[ComplaintRow]:
+    """Every complaint about the case, open or closed, in the order filed."""
+    query = f"WorkflowType = {_quote(COMPLAINT)} AND {search.APPLICATION.name} = {_quote(app)}"
+    found = []
+    async for ex in client.list_workflows(query, page_size=100, rpc_timeout=CALL_TIMEOUT):
+        sa, memo = ex.typed_search_attributes, await ex.memo()
+        found.append(
+            (
+                ex.start_time,
+                ComplaintRow(
+                    complaint_id=ex.id.removeprefix("complaint-"),
+                    act=str(memo["act"]) if "act" in memo else None,
+                    step=(sa.get(search.STEP) or "").removeprefix("complaint-"),
+                    outcome=(sa.get(search.OUTCOME) or "").removeprefix("complaint-") or None,
+                    waiting_for=list(sa.get(search.WAITING_FOR) or []),
+                    open=ex.status == WorkflowExecutionStatus.RUNNING,
+                ),
+            )
+        )
+    return [row for _, row in sorted(found, key=lambda f: f[0])]
+
+
+JAM_CHECK_LIMIT = 200
+"""Overdue cases described, soonest deadline first, to find a failing workflow task: the
+visibility store does not know of one, so each costs a call."""
+_DESCRIBING = 16
+"""Describe calls in flight at once."""
+
+
+async def mark_jammed(client: Client, rows: list[CaseRow]) -> None:
+    """Set `task_attempt` of each row from describe(); a case closed since it was listed
+    has nothing pending and is left as it is."""
+    gate = asyncio.Semaphore(_DESCRIBING)
+
+    async def one(row: CaseRow) -> None:
+        async with gate:
+            try:
+                handle = client.get_workflow_handle(workflow_id(row.application_id))
+                description = await handle.describe(rpc_timeout=CALL_TIMEOUT)
+            except RPCError as e:
+                if e.status == RPCStatusCode.NOT_FOUND:
+                    return
+                raise
+        row.task_attempt = _task_attempt(description)
+
+    await asyncio.gather(*(one(r) for r in rows))
+
+
+async def overdue(
+    client: Client, district: str | None = None, at: datetime | None = None
+) -> tuple[list[CaseRow], int]:
+    """Open cases past a deadline, and how many of them were checked for a jam.
+
+    A case whose workflow task fails cannot flag itself overdue, so a deadline already
+    past counts as much as the flag."""
+    stamp = (at or now()).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    where = f"({search.OVERDUE.name} = true OR {search.DEADLINE.name} < {_quote(stamp)})"
+    if district:
+        where += f" AND {search.DISTRICT.name} = {_quote(district)}"
+    rows = sorted(await list_cases(client, _open_cases(where)), key=_by_deadline)
+    checked = rows[:JAM_CHECK_LIMIT]
+    await mark_jammed(client, checked)
+    rows.sort(key=lambda r: (r.district, r.step, *_by_deadline(r)))
+    return rows, len(checked)
+
+
+# ---- actions through the workflow's updates ------------------------------------------
+
+UPDATES: dict[str, UpdateMethodMultiParam[..., Any]] = {
+    "forward": ApplicationWorkflow.forward_update,
+    "member_decision": ApplicationWorkflow.member_decision_update,
+    "chairman_decision": ApplicationWorkflow.chairman_decision_update,
+    "sign_result": ApplicationWorkflow.sign_result_update,
+}
+"""Each action by the update that takes it. The action's name is what the caseworker
+signs, so it stays a word of its own rather than being read off the method. (The SDK
+types an async update's result as its coroutine, hence Any; each returns CaseStatus.)"""
+
+
+def personal_key(ctx: Ctx, actor: str) -> PersonalKey:
+    """The caseworker's own key, which proves an action is his: unlocked (his password
+    asked for, at a terminal) before anything is sent."""
+    try:
+        return load_personal_key(personal_key_path(actor, ctx.settings))
+    except IdentityError as e:
+        message = t("no_personal_key", ctx.lang, actor=actor)
+        raise Fail(BAD_INPUT, message, None, t("hint_personal_key", ctx.lang), str(e)) from None
+
+
+async def act(
+    ctx: Ctx,
+    app: str,
+    action: str,
+    make: Callable[[], Any],
+    done: Callable[[CaseStatus], str],
+    identity: PersonalKey | None = None,
+) -> CaseStatus:
+    """Build the caseworker's command (its own checks may refuse his text), sign it with
+    his key and send it as the update; the case's answer is printed."""
+    cmd = make()
+    # The server first: a password is not asked for an action that cannot be sent.
+    client = await open_client(ctx)
+    identity = identity or personal_key(ctx, cmd.actor)
+    handle = client.get_workflow_handle(workflow_id(app))
+    try:
+        status: CaseStatus = await handle.execute_update(
+            UPDATES[action],
+            sign_command(identity, app, action, cmd),
+            rpc_timeout=CALL_TIMEOUT,
+        )
+    except WorkflowUpdateFailedError as e:
+        raise _refusal(ctx, e.cause) from None
+    except WorkflowUpdateRPCTimeoutOrCancelledError:
+        raise no_worker(ctx, app) from None
+    except RPCError as e:
+        if e.status == RPCStatusCode.NOT_FOUND:
+            # Either no such case, or one that is closed: the caseworker needs to know which.
+            await describe(ctx, handle, app)
+            raise Fail(
+                REFUSED,
+                t("case_closed", ctx.lang, app=app),
+                {"accepted": False, "code": "case.closed"},
+            ) from None
+        raise unreachable(ctx, e) from None
+    if ctx.as_json:
+        typer.echo(
+            json.dumps(
+                {"accepted": True, "status": status.model_dump(mode="json")}, ensure_ascii=False
+            )
+        )
+    else:
+        typer.echo(done(status))
+        if status.waiting_for and status.step == Step.review:
+            typer.echo(t("still_waiting", ctx.lang, who=", ".join(status.waiting_for)))
+    return status
+
+
+def _refusal(ctx: Ctx, cause: BaseException | None) -> Fail:
+    code, texts = "refused", {}
+    if isinstance(cause, ApplicationError):
+        code = cause.type or code
+        if cause.details and isinstance(cause.details[0], dict):
+            texts = cause.details[0]
+    reason = refusal_text(texts, str(cause), ctx.lang)
+    message = t("refused", ctx.lang, reason=reason) + "\n" + t("unchanged", ctx.lang)
+    payload = {"accepted": False, "code": code}
+    payload.update({k: v for k, v in texts.items() if k in ("kk", "ru", "en")})
+    return Fail(REFUSED, message, payload)

@@ -1,0 +1,299 @@
+"""What the command line says besides a case's own texts: the words of the help screens
+and of usage errors, the hints after an error, and the other commands' results."""
+
+from __future__ import annotations
+
+from texts import Table, register
+
+CLI: Table = {
+    # --- the frame of every help screen and usage error -------------------------------
+    "usage": ("Қолданылуы: ", "Использование: ", "Usage: "),
+    "options_metavar": ("[ПАРАМЕТРЛЕР]", "[ПАРАМЕТРЫ]", "[OPTIONS]"),
+    "command_metavar": ("КОМАНДА [АРГУМЕНТТЕР]...", "КОМАНДА [АРГУМЕНТЫ]...", "COMMAND [ARGS]..."),
+    "section_arguments": ("Аргументтер", "Аргументы", "Arguments"),
+    "section_options": ("Параметрлер", "Параметры", "Options"),
+    "section_commands": ("Командалар", "Команды", "Commands"),
+    "help_option": (
+        "Осы анықтаманы көрсетіп, шығу.",
+        "Показать эту справку и выйти.",
+        "Show this message and exit.",
+    ),
+    "extra_env": ("орта айнымалысы: {var}", "переменная окружения: {var}", "env var: {var}"),
+    "extra_default": ("әдепкі: {default}", "по умолчанию: {default}", "default: {default}"),
+    "extra_required": ("міндетті", "обязательно", "required"),
+    "err_prefix": ("Қате: ", "Ошибка: ", "Error: "),
+    "err_try_help": (
+        "Анықтама: {command} --help",
+        "Справка: {command} --help",
+        "Help: {command} --help",
+    ),
+    "err_missing": (
+        "{what} көрсетілмеген",
+        "не указан аргумент {what}",
+        "{what} is missing",
+    ),
+    "err_bad_value": (
+        "{param}: мән дұрыс емес{value}; күтілетіні: {expected}",
+        "{param}: неверное значение{value}; ожидается: {expected}",
+        "{param}: invalid value{value}; expected: {expected}",
+    ),
+    "err_no_option": (
+        "{option} деген параметр жоқ",
+        "параметра {option} нет",
+        "there is no option {option}",
+    ),
+    "err_no_command": (
+        "«{name}» деген команда жоқ",
+        "команды «{name}» нет",
+        "there is no command '{name}'",
+    ),
+    "err_extra": (
+        "артық аргументтер: {args}",
+        "лишние аргументы: {args}",
+        "unexpected arguments: {args}",
+    ),
+    "err_needs_value": (
+        "{option} параметріне мән керек",
+        "параметру {option} нужно значение",
+        "{option} needs a value",
+    ),
+    "err_usage": (
+        "команда дұрыс жазылмаған",
+        "команда записана неверно",
+        "the command is not written correctly",
+    ),
+    "err_aborted": ("Тоқтатылды.", "Прервано.", "Aborted."),
+    "detail": (
+        "Техникалық мәлімет: {detail}",
+        "Технические подробности: {detail}",
+        "Detail: {detail}",
+    ),
+    "more_with_verbose": (
+        "Техникалық мәлімет: --verbose",
+        "Технические подробности: --verbose",
+        "Technical detail: --verbose",
+    ),
+    # --- what to do next, after an error ------------------------------------------------
+    "hint_start_server": (
+        "Серверді ./scripts/up арқылы іске қосыңыз немесе TEMPORAL_ADDRESS мекенжайын тексеріңіз.",
+        "Запустите сервер командой ./scripts/up или проверьте адрес в TEMPORAL_ADDRESS.",
+        "Start the server with ./scripts/up, or check the address in TEMPORAL_ADDRESS.",
+    ),
+    "hint_check_id": (
+        "Идентификаторды тексеріңіз (EGOV-… немесе application-EGOV-…); өзіңіздің істеріңіз: "
+        "shaqyru inbox.",
+        "Проверьте идентификатор (EGOV-… или application-EGOV-…); ваши дела: shaqyru inbox.",
+        "Check the id (EGOV-… or application-EGOV-…); your cases: shaqyru inbox.",
+    ),
+    "hint_keys": (
+        "Кілттер жинағын SHAQYRU_KEYRING арқылы көрсетіңіз немесе shaqyru keys create орындаңыз.",
+        "Укажите набор ключей в SHAQYRU_KEYRING или выполните shaqyru keys create.",
+        "Point SHAQYRU_KEYRING at the key ring, or run shaqyru keys create.",
+    ),
+    "hint_personal_key": (
+        "SHAQYRU_KEY файлын және құпиясөзді (SHAQYRU_KEY_PASSWORD) тексеріңіз.",
+        "Проверьте файл SHAQYRU_KEY и пароль (SHAQYRU_KEY_PASSWORD).",
+        "Check the SHAQYRU_KEY file and its password (SHAQYRU_KEY_PASSWORD).",
+    ),
+    "hint_worker": (
+        "Жұмысшы іске қосылғанын тексеріңіз (./scripts/up оны іске қосады).",
+        "Проверьте, что обработчик запущен (./scripts/up запускает его).",
+        "Check that the worker runs (./scripts/up starts it).",
+    ),
+    "bad_district": (
+        "{district}: ауданның коды тек кіші латын әріптерінен, цифрлардан және «-» белгісінен "
+        "тұрады",
+        "{district}: код района состоит только из строчных латинских букв, цифр и знака «-»",
+        "{district}: a district code has only lowercase Latin letters, digits and '-'",
+    ),
+    # --- why a field of a caseworker's command was refused (see workflows.checks) -------
+    "field_refusal_ground": (
+        "Бас тарту негізі (--ground)",
+        "Основание отказа (--ground)",
+        "Refusal ground (--ground)",
+    ),
+    "field_details": (
+        "Бас тарту мән-жайы (--details)",
+        "Обстоятельства отказа (--details)",
+        "Details (--details)",
+    ),
+    "field_until": (
+        "Мерзімнің соңғы күні (--until)",
+        "Дата окончания (--until)",
+        "Last day (--until)",
+    ),
+    "field_reasons": (
+        "Бас тарту себептері (--reason)",
+        "Причины отказа (--reason)",
+        "Reasons (--reason)",
+    ),
+    "field_members": (
+        "Комиссия мүшелері (--member)",
+        "Члены комиссии (--member)",
+        "Members (--member)",
+    ),
+    "field_document_sha256": ("Қол қойылған құжат", "Подписанный документ", "Signed document"),
+    "field_actor": ("Қызметкер (--as)", "Сотрудник (--as)", "Caseworker (--as)"),
+    # --- check, rules, sample ------------------------------------------------------------
+    "check_valid": (
+        "{name}: өтініш дұрыс толтырылған",
+        "{name}: заявление заполнено правильно",
+        "{name}: the application is valid",
+    ),
+    "check_bad_roster": (
+        "{name}: тізілім файлы жарамсыз",
+        "{name}: файл реестра непригоден",
+        "{name}: the roster file is not usable",
+    ),
+    "check_findings": (
+        "{name}: комиссия ескеретін жайттар ({n}), өтінішті қабылдауға кедергі емес",
+        "{name}: комиссии следует учесть ({n}); подаче заявления это не мешает",
+        "{name}: {n} finding(s) for the commission to weigh; they do not stop the submission",
+    ),
+    "check_warning": ("ескерту", "внимание", "warning"),
+    "check_invalid": (
+        "{name}: {n} қате табылды",
+        "{name}: найдено проблем: {n}",
+        "{name}: {n} problem(s) found",
+    ),
+    "stdin": ("стандартты кіріс", "стандартный ввод", "stdin"),
+    "rules_service": ("Қызмет", "Услуга", "Service"),
+    "rules_number": ("№", "№", "#"),
+    "rules_ground": ("Негіз", "Основание", "Ground"),
+    "rules_documents": (
+        "Құжаттар (өтініштен басқа)",
+        "Документы (кроме заявления)",
+        "Documents (besides the application)",
+    ),
+    "rules_article": ("Заңның {n}-бабы", "ст. {n} Закона", "Art. {n} of the Law"),
+    "rules_if_applicable": ("қажет болса", "при необходимости", "if applicable"),
+    "rules_periods": (
+        "Өтініштерді қабылдау кезеңдері",
+        "Периоды приема заявлений",
+        "Acceptance periods",
+    ),
+    "rules_refusal": (
+        "Бас тарту негіздері (стандарттың 9-тармағы)",
+        "Основания для отказа (пункт 9 стандарта)",
+        "Grounds for refusal (standard row 9)",
+    ),
+    "rules_fetched": (
+        "Шлюз арқылы алынады (жүктелмейді)",
+        "Получаются через шлюз (не загружаются)",
+        "Fetched through the gateway (not uploaded)",
+    ),
+    "sample_unknown": (
+        "{name}: мұндай үлгі жоқ; бары: {known}",
+        "{name}: такого примера нет; есть: {known}",
+        "NAME: no example '{name}'; known: {known}",
+    ),
+    "bad_moment": (
+        "«{text}»: ISO-8601 уақыты емес (мысалы, 2025-03-21T19:00:00+05:00)",
+        "«{text}»: это не момент ISO-8601 (например, 2025-03-21T19:00:00+05:00)",
+        "'{text}' is not an ISO-8601 moment (e.g. 2025-03-21T19:00:00+05:00)",
+    ),
+    "moment_out_of_years": (
+        "«{text}»: күнтізбе тек {first}-{last} жылдарды біледі",
+        "«{text}»: календарь знает только {first}-{last} годы",
+        "'{text}' is outside the calendar's years {first}-{last}",
+    ),
+    # --- verify and documents ------------------------------------------------------------
+    "verify_not_found": (
+        "{what} табылмады: {path}",
+        "не найден файл ({what}): {path}",
+        "{what} not found: {path}",
+    ),
+    "verify_document": ("құжат", "документ", "document"),
+    "verify_signature": ("қолтаңба", "подпись", "signature"),
+    "verify_certificate": ("сертификат", "сертификат", "certificate"),
+    "verify_malformed": (
+        "{path}: қолтаңба файлы оқылмайды",
+        "{path}: файл подписи не читается",
+        "{path}: the signature file cannot be read",
+    ),
+    "verify_bad_cert": (
+        "{path}: сертификат оқылмайды",
+        "{path}: сертификат не читается",
+        "{path}: the certificate cannot be read",
+    ),
+    "verify_invalid": (
+        "{path}: қолтаңба жарамсыз [INVALID]",
+        "{path}: подпись недействительна [INVALID]",
+        "{path}: the signature does not verify [INVALID]",
+    ),
+    "verify_valid": (
+        "{path}: қолтаңба жарамды [VALID]",
+        "{path}: подпись действительна [VALID]",
+        "{path}: the signature is valid [VALID]",
+    ),
+    "verify_signer": ("Қол қойған", "Подписал", "Signed by"),
+    "verify_signed_at": ("Қол қойылған уақыты", "Время подписи", "Signed at"),
+    "verify_no_time": (
+        "қолтаңбада көрсетілмеген",
+        "в подписи не указано",
+        "not stated in the signature",
+    ),
+    "verify_trusted": ("Сенімді сертификат", "Доверенный сертификат", "Trusted certificate"),
+    "verify_sha": ("Құжаттың SHA-256 хеші", "SHA-256 документа", "Document SHA-256"),
+    "verify_dev": (
+        "Ескерту: әзірлеу кілті, заңды күші жоқ",
+        "Внимание: ключ разработки, юридической силы не имеет",
+        "Note: development key, not valid for legal use",
+    ),
+    "docs_out_is_file": (
+        "--out: {out} бума емес, файл",
+        "--out: {out} это файл, а не папка",
+        "--out: {out} is a file, not a folder",
+    ),
+    "docs_out_not_writable": (
+        "--out: {out} бумасына жазуға рұқсат жоқ",
+        "--out: в папку {out} нельзя писать",
+        "--out: the folder {out} is not writable",
+    ),
+    "docs_no_read_model": (
+        "Оқу моделін ({db}) оқу мүмкін емес",
+        "Не удаётся прочитать модель чтения ({db})",
+        "Cannot read the read model {db}",
+    ),
+    "docs_none": (
+        "{app}: бұл өтініш бойынша құжат жоқ",
+        "{app}: по этому заявлению документов нет",
+        "{app}: no documents for this application",
+    ),
+    "docs_store": (
+        "Құжаттар қоймасы ({folder}) оларды бере алмайды",
+        "Хранилище документов ({folder}) не может их выдать",
+        "The document store {folder} cannot give them",
+    ),
+    "docs_there": (
+        "--out: файлдар бұрыннан бар (--force оларды ауыстырады): {files}",
+        "--out: файлы уже есть (--force заменит их): {files}",
+        "--out: already there (--force replaces them): {files}",
+    ),
+    "docs_cannot_write": (
+        "--out: {out} бумасына жазу мүмкін емес",
+        "--out: не удаётся записать в {out}",
+        "--out: cannot write to {out}",
+    ),
+    # --- development keys ---------------------------------------------------------------
+    "devkeys_exists": (
+        "{folder} бұрыннан бар; қайта жасау үшін --force қосыңыз (ашық істердегі "
+        "қолтаңбалар ескі кілттермен тексеріледі)",
+        "{folder} уже существует; чтобы создать заново, добавьте --force (подписи в "
+        "открытых делах проверяются по старым ключам)",
+        "{folder} already exists; add --force to make it anew (open cases check "
+        "signatures against the old keys)",
+    ),
+    "devkeys_made": (
+        "{count} қызметкерге әзірлеу кілттері жасалды: {folder}",
+        "Ключи разработки созданы для {count} сотрудников: {folder}",
+        "Development keys made for {count} caseworkers in {folder}",
+    ),
+    "devkeys_password": (
+        "Барлық кілттің құпиясөзі: {password} (тек әзірлеу үшін, заңды күші жоқ)",
+        "Пароль всех ключей: {password} (только для разработки, юридической силы не имеет)",
+        "Password of every key: {password} (development only, not for legal use)",
+    ),
+}
+
+register(CLI)
