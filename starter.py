@@ -34,6 +34,7 @@ from rules.check import ApplicationInvalid, Problem, parse_application, read_app
 from rules.roster import load_roster
 from workflows import search
 from workflows.application import TERM_WORKING_DAYS, WORKFLOW_NAME, workflow_id
+from workflows.details import both, local, summary
 
 
 class Invalid(Exception):
@@ -75,7 +76,7 @@ def validate(raw: str | bytes, settings: config.Settings) -> Application:
 async def submit(client: Client, app: Application, settings: config.Settings) -> Receipt:
     accepted = calendar.acceptance_moment(app.submitted_at)
     due = calendar.add_working_days(accepted, TERM_WORKING_DAYS)
-    ground = regulation.ground(app.service, app.ground)
+    service = regulation.service_rules(app.service)
     wid = workflow_id(app.application_id)
     try:
         await client.start_workflow(
@@ -99,8 +100,10 @@ async def submit(client: Client, app: Application, settings: config.Settings) ->
                 ]
             ),
             # What a supervisor reads in the UI's list: no names, no IIN.
-            static_summary=f"{app.service.value} ground {app.ground}: {ground.name.en}",
-            static_details=f"District {app.applicant.district}; due {due.isoformat()}",
+            static_summary=summary(
+                service.name.kk, service.name.ru, app.ground, app.applicant.district
+            ),
+            static_details=f"{both('ui.due')}: {local(due)}",
         )
     except WorkflowAlreadyStartedError as exists:
         raise AlreadySubmitted(

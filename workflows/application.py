@@ -70,6 +70,7 @@ with workflow.unsafe.imports_passed_through():
         parse_command,
         shown,
     )
+    from workflows.details import details
     from workflows.options import (
         CALENDAR,
         DELIVERY,
@@ -820,13 +821,13 @@ class ApplicationWorkflow:
             self._published.update({u.key.name: u.value for u in updates})
         if updates:
             workflow.upsert_search_attributes(updates)
-        lines = [f"**Step:** {s.step.value}"]
-        if s.registration:
-            lines.append(f"**Registration:** {s.registration.number}")
-        if current:
-            lines.append(
-                f"**Due:** {current.due_at.isoformat()}" + (" (overdue)" if overdue else "")
+        workflow.set_current_details(
+            details(
+                s.step.value,
+                s.registration.number if s.registration else None,
+                current.due_at if current else None,
+                overdue,
+                s.waiting_for,
+                s.reopened.complaint_id if s.reopened else None,
             )
-        if s.waiting_for:
-            lines.append("**Waiting for:** " + ", ".join(s.waiting_for))
-        workflow.set_current_details("\n\n".join(lines))
+        )

@@ -52,6 +52,7 @@ with workflow.unsafe.imports_passed_through():
     from rules.timezone import ALMATY
     from workflows import search
     from workflows.checks import parse_command, shown
+    from workflows.details import details
     from workflows.options import DELIVERY, ONCE, Rejected, calendar_due, wait_until
 
 WORKFLOW_NAME = "Complaint"
@@ -384,9 +385,6 @@ class ComplaintWorkflow:
         if changed:
             self._published.update({u.key.name: u.value for u in changed})
             workflow.upsert_search_attributes(changed)
-        lines = [f"**Complaint step:** {s.step.value}"]
-        if due is not None:
-            lines.append(f"**Due:** {due.isoformat()}" + (" (overdue)" if overdue else ""))
-        if s.waiting_for:
-            lines.append("**Waiting for:** " + ", ".join(s.waiting_for))
-        workflow.set_current_details("\n\n".join(lines))
+        workflow.set_current_details(
+            details(f"complaint-{s.step.value}", due=due, overdue=overdue, waiting=s.waiting_for)
+        )
