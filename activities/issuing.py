@@ -14,7 +14,6 @@ from temporalio.exceptions import ApplicationError
 
 from activities.context import Context
 from activities.paperwork import keep_signed
-from documents.render import render_result, result_json
 from documents.sign import is_development
 from models.application import Application
 from models.case import Issued, Registration, Revoked
@@ -69,6 +68,10 @@ def signs_samples(ctx: Context) -> bool:
 def render_issued(ctx: Context, result: Result, district: District | None) -> tuple[bytes, bytes]:
     """The result's PDF, marked as a sample when the worker's key is the development one,
     and its canonical JSON: what `keep_signed` stores."""
+    # Loaded at the first document, not at import: the CLI imports the workflows (for
+    # their update and query references), and with them this module, but renders nothing.
+    from documents.render import render_result, result_json
+
     return render_result(result, district, sample=signs_samples(ctx)), result_json(result)
 
 

@@ -16,6 +16,7 @@ between its commit and its write.)"""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import datetime
 
@@ -24,11 +25,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from activities.context import Context
-from documents.render import sha256_hex
 from documents.sign import sign_pdf
 from documents.store import DocumentStore
 from models.case import DocumentRef
 from models.tables import DocumentRow
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def keep_signed(

@@ -16,7 +16,6 @@ from activities.context import Context
 from activities.db import utc
 from activities.issuing import signs_samples
 from activities.paperwork import keep_signed
-from documents.render import application_json, render_application
 from models.application import Application
 from models.case import Registration
 from models.roster import District, Roster
@@ -144,6 +143,10 @@ class Registrar:
 
     @activity.defn(name="register_application")
     def register_application(self, app: Application, accepted_at: datetime) -> Registration:
+        # Loaded at the first document, not at import: the CLI imports the workflows (for
+        # their update and query references), and with them this module, but renders nothing.
+        from documents.render import application_json, render_application
+
         row = self._row(app, accepted_at)
         registered_at = utc(row.registered_at)
         number, commission = row.registration_number, District.model_validate(row.commission)
