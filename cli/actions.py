@@ -27,7 +27,7 @@ from cli.context import (
 from cli.render import step_name
 from documents.identity import sign_document
 from documents.store import Corrupted, DocumentStore
-from models.case import Step
+from models.case import Step, revised
 from models.decisions import (
     ChairmanDecision,
     ChairmanVerdict,
@@ -131,8 +131,13 @@ def sign_cmd(
         if status is None or status.step != Step.sign or status.result is None:
             step = step_name(status.step, ctx.lang) if status else "-"
             raise Fail(REFUSED, t("sign_not_now", ctx.lang, app=case, step=step))
-        kind = status.result.kind.value
-        sha = next(d.sha256 for d in status.documents if d.kind == kind)
+        # A case decided again after a complaint issues its document under a kind of its
+        # own (conclusion.r1); the revoked one keeps the plain kind.
+        revision = status.reopened.revision if status.reopened else 0
+        kind = revised(status.result.kind.value, revision)
+        sha = next((d.sha256 for d in status.documents if d.kind == kind), None)
+        if sha is None:
+            raise Fail(REFUSED, t("sign_no_document", ctx.lang, app=case))
         # He signs the very bytes the case issued, read from the document store.
         try:
             pdf = DocumentStore(ctx.settings.docs_dir).get(sha)

@@ -17,6 +17,7 @@ import base64
 import binascii
 import json
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -26,9 +27,11 @@ from temporalio.client import WorkflowHistory
 from temporalio.converter import DataConverter
 
 import settings as config
+from cli.context import current_lang, verbose
 from models.decisions import ChairmanDecision, Forward, MemberDecision, ResultSigning
 from models.signature import CaseTrust, command_fields
 from rules.signatures import signer, verify_action
+from texts import has, t
 
 ALL_HOLD, BROKEN, BAD_INPUT, UNREACHABLE = 0, 1, 2, 3
 
@@ -43,15 +46,37 @@ _COMMANDS: dict[str, type] = {
 @dataclass
 class Finding:
     what: str
+    """The action's name as signed, or `result signature` / `result`."""
     actor: str
     who: str
     ok: bool
-    reason: str = ""
+    says: Callable[[str], str] | None = None
+    """Why, in a given language."""
 
-    def line(self) -> str:
+    @property
+    def reason(self) -> str:
+        return self.says("en") if self.says else ""
+
+    def as_json(self) -> dict:
+        return {
+            "what": self.what,
+            "actor": self.actor,
+            "who": self.who,
+            "ok": self.ok,
+            "reason": self.reason,
+        }
+
+    def line(self, lang: str) -> str:
+        # OK and FAIL, like [VALID], are for scripts that look: the same in every language.
         mark = "OK  " if self.ok else "FAIL"
-        tail = f": {self.reason}" if self.reason else ""
-        return f"{mark} {self.what:<18} {self.actor:<14} {self.who}{tail}"
+        code = f"audit_{self.what.replace(' ', '_')}"
+        what = t(code, lang) if has(code) else self.what
+        tail = f": {self.says(lang)}" if self.says else ""
+        return f"{mark} {what:<20} {self.actor:<14} {self.who}{tail}"
+
+
+def _why(code: str, **params: Any) -> Callable[[str], str]:
+    return lambda lang: t(code, lang, **params)
 
 
 async def _decode(conv: DataConverter, payloads: Any, hint: type | None) -> Any:
@@ -98,7 +123,7 @@ async def audit_history(
             cmd = await _decode(conv, sig.input.payloads, _COMMANDS.get(sig.signal_name))
             found += _signalled(case_id, sig.signal_name, cmd, trust, seen)
     if trust is not None and trust.trust is not None and issued_sha is None:
-        found.append(Finding("result", "-", "-", True, "not signed by the chairman yet"))
+        found.append(Finding("result", "-", "-", True, _why("audit_not_signed_yet")))
     return found
 
 
@@ -120,9 +145,9 @@ def _check_action(
 ) -> Finding:
     actor = getattr(cmd, "actor", "?")
     if cmd is None or not hasattr(cmd, "signature"):
-        return Finding(action, actor, "-", False, "the command cannot be read")
+        return Finding(action, actor, "-", False, _why("audit_unreadable_command"))
     if trust is None or trust.trust is None:
-        return Finding(action, actor, "-", True, "a case of unsigned actions")
+        return Finding(action, actor, "-", True, _why("audit_unsigned_case"))
     block = cmd.signature
     who = signer(block) if block else {}
     label = f"{who.get('subject', '-')} #{who.get('serial', '-')}"
@@ -130,7 +155,7 @@ def _check_action(
         block, case_id, action, command_fields(cmd), actor, trust.bindings, trust.trust, seen
     )
     if refused is not None:
-        return Finding(action, actor, label, False, refused.text("en"))
+        return Finding(action, actor, label, False, refused.text)
     seen.append(block.nonce)
     return Finding(action, actor, label, True)
 
@@ -139,81 +164,94 @@ def _check_result(cmd: ResultSigning, trust: CaseTrust | None, docs_dir: Path) -
     from documents import sign
     from documents.store import Corrupted, DocumentStore
 
+    what = "result signature"
     if trust is None or trust.trust is None:
-        return Finding("result signature", cmd.actor, "-", False, "no trust anchors captured")
+        return Finding(what, cmd.actor, "-", False, _why("audit_no_trust"))
     try:
         pdf = DocumentStore(docs_dir).get(cmd.document_sha256)
         cms = base64.b64decode(cmd.cms_base64, validate=True)
     except (OSError, Corrupted, binascii.Error, ValueError) as e:
-        return Finding("result signature", cmd.actor, "-", False, f"cannot read: {e}")
+        return Finding(what, cmd.actor, "-", False, _why("audit_no_document", error=e))
     with tempfile.TemporaryDirectory(prefix="shaqyru-audit-") as tmp:
         cas = Path(tmp, "ca.pem")
         cas.write_text("".join(trust.trust.ca_certificates_pem), encoding="ascii")
         try:
             found = sign.verify(pdf, cms, cas)
         except (sign.SignatureError, ValueError) as bad:
-            return Finding("result signature", cmd.actor, "-", False, str(bad))
+            return Finding(what, cmd.actor, "-", False, _why("audit_bad_signature", error=bad))
     if found.signer_sha256 not in trust.bindings.get(cmd.actor, []):
-        return Finding("result signature", cmd.actor, found.signer, False, "not his certificate")
-    return Finding("result signature", cmd.actor, found.signer, True)
+        return Finding(what, cmd.actor, found.signer, False, _why("audit_not_his"))
+    return Finding(what, cmd.actor, found.signer, True)
 
 
 def audit_cmd(
     app: Annotated[str, typer.Argument(show_default=False)],
-    history_file: Annotated[
-        Path | None,
-        typer.Option("--history", help="The case's history exported as JSON, not the server's"),
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output")] = False,
+    history_file: Annotated[Path | None, typer.Option("--history")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Re-check every signature of a case, offline; exit 1 if any fails."""
-    import codec
-    from connection import connect
-
     cfg = config.load()
+    lang = current_lang()
     wid = f"application-{app.strip().removeprefix('application-')}"
 
-    async def load() -> tuple[WorkflowHistory, DataConverter]:
-        if history_file is not None:
-            try:
-                text = history_file.read_text(encoding="utf-8")
-            except (OSError, UnicodeError) as e:
-                typer.echo(f"error: --history: {e}", err=True)
-                raise typer.Exit(BAD_INPUT) from None
-            try:
-                conv = codec.data_converter(codec.default_keys())
-            except codec.CodecError:  # a history kept in clear needs no key
-                from temporalio.contrib.pydantic import pydantic_data_converter
-
-                conv = pydantic_data_converter
-            try:
-                return WorkflowHistory.from_json(wid, text), conv
-            except (ValueError, TypeError) as e:
-                typer.echo(f"error: --history: not a workflow history: {e}", err=True)
-                raise typer.Exit(BAD_INPUT) from None
-        try:
-            client = await asyncio.wait_for(connect(cfg), 5)
-            return await client.get_workflow_handle(wid).fetch_history(), client.data_converter
-        except Exception as e:  # the server or the case is not there
-            typer.echo(f"error: cannot read the case's history: {e}", err=True)
-            raise typer.Exit(UNREACHABLE) from None
-
     async def work() -> list[Finding]:
-        history, conv = await load()
+        history, conv = await _load(wid, history_file, cfg, lang)
         return await audit_history(history, conv, cfg.docs_dir)
 
     try:
         found = asyncio.run(work())
+    except typer.Exit:
+        raise
     except Exception as e:  # an altered payload: undecryptable, or no longer a command
-        typer.echo(f"FAIL the history cannot be read as written: {e}", err=True)
+        _say(t("audit_unreadable_history", lang), e, lang)
         raise typer.Exit(BROKEN) from None
     if as_json:
-        typer.echo(json.dumps([f.__dict__ for f in found], ensure_ascii=False))
+        typer.echo(json.dumps([f.as_json() for f in found], ensure_ascii=False))
     else:
         for f in found:
-            typer.echo(f.line())
+            typer.echo(f.line(lang))
     if not found or not all(f.ok for f in found):
         raise typer.Exit(BROKEN)
+
+
+def _say(message: str, detail: object, lang: str) -> None:
+    typer.echo(message, err=True)
+    if verbose():
+        typer.echo(t("detail", lang, detail=detail), err=True)
+    else:
+        typer.echo(t("more_with_verbose", lang), err=True)
+
+
+async def _load(
+    wid: str, history_file: Path | None, cfg: config.Settings, lang: str
+) -> tuple[WorkflowHistory, DataConverter]:
+    """The case's history, from the file or the server, and the converter that reads it."""
+    import codec
+    from connection import connect
+
+    if history_file is None:
+        try:
+            client = await asyncio.wait_for(connect(cfg), 5)
+            return await client.get_workflow_handle(wid).fetch_history(), client.data_converter
+        except Exception as e:  # the server or the case is not there
+            _say(t("audit_no_history", lang, address=cfg.temporal_address), e, lang)
+            raise typer.Exit(UNREACHABLE) from None
+    try:
+        text = history_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeError) as e:
+        _say(t("audit_cannot_read_file", lang, file=history_file), e, lang)
+        raise typer.Exit(BAD_INPUT) from None
+    try:
+        conv = codec.data_converter(codec.default_keys())
+    except codec.CodecError:  # a history kept in clear needs no key
+        from temporalio.contrib.pydantic import pydantic_data_converter
+
+        conv = pydantic_data_converter
+    try:
+        return WorkflowHistory.from_json(wid, text), conv
+    except (ValueError, TypeError) as e:
+        _say(t("audit_not_a_history", lang, file=history_file), e, lang)
+        raise typer.Exit(BAD_INPUT) from None
 
 
 def register(app: typer.Typer) -> None:

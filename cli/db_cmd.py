@@ -6,21 +6,18 @@ a database stands. The migrations are in migrations/versions/."""
 from __future__ import annotations
 
 import typer
+from sqlalchemy.engine import make_url
 
 import settings
+from cli.context import current_lang, verbose
+from texts import t
 
 UNREACHABLE = 3
 
-db_app = typer.Typer(
-    name="db",
-    help="The read model's schema: upgrade it, or show its revision.",
-    no_args_is_help=True,
-)
+db_app = typer.Typer(name="db", no_args_is_help=True)
 
 
 def _shown(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
     return make_url(url).render_as_string(hide_password=True)
 
 
@@ -31,7 +28,14 @@ def _engine():
 
 
 def _fail(url: str, problem: Exception) -> typer.Exit:
-    typer.echo(f"db: cannot reach or change {_shown(url)}: {problem}", err=True)
+    lang = current_lang()
+    typer.echo(t("db_unreachable", lang, url=_shown(url)), err=True)
+    # The driver's own words, which may name the server: never its password.
+    detail = str(problem).replace(make_url(url).password or "\0", "***")
+    if verbose():
+        typer.echo(t("detail", lang, detail=detail), err=True)
+    else:
+        typer.echo(t("more_with_verbose", lang), err=True)
     return typer.Exit(UNREACHABLE)
 
 
@@ -49,7 +53,9 @@ def upgrade() -> None:
         after = db.upgrade(engine)
     except (OSError, SQLAlchemyError) as problem:
         raise _fail(url, problem) from None
-    typer.echo(f"{_shown(url)}: revision {after} (was {before or 'none'})")
+    lang = current_lang()
+    was = before or t("none", lang)
+    typer.echo(t("db_upgraded", lang, url=_shown(url), after=after, before=was))
 
 
 @db_app.command("status")
@@ -65,7 +71,9 @@ def status() -> None:
     except (OSError, SQLAlchemyError) as problem:
         raise _fail(url, problem) from None
     head = db.head_revision()
-    typer.echo(f"{_shown(url)}: revision {current or 'none'}, latest {head}")
+    lang = current_lang()
+    now = current or t("none", lang)
+    typer.echo(t("db_status", lang, url=_shown(url), current=now, head=head))
     if current != head:
         raise typer.Exit(1)
 

@@ -7,21 +7,27 @@ from __future__ import annotations
 import typer
 
 import settings
+from cli.context import current_lang, verbose
 from codec import KeyFile, KeysUnavailable
+from texts import t
 
-keys_app = typer.Typer(
-    name="keys",
-    help="The key ring that encrypts personal data: create it, rotate it, list its keys.",
-    no_args_is_help=True,
-)
+keys_app = typer.Typer(name="keys", no_args_is_help=True)
 
 
 def _file() -> KeyFile:
     return KeyFile(settings.load().keyring_file)
 
 
-def _fail(e: KeysUnavailable) -> typer.Exit:
-    typer.echo(f"keys: {e}", err=True)
+def _fail(keys: KeyFile, e: KeysUnavailable) -> typer.Exit:
+    lang = current_lang()
+    if keys.exists():
+        typer.echo(t("keys_unusable", lang, path=keys.path), err=True)
+    else:
+        typer.echo(t("keys_missing", lang, path=keys.path), err=True)
+    if verbose():
+        typer.echo(t("detail", lang, detail=e), err=True)
+    else:
+        typer.echo(t("more_with_verbose", lang), err=True)
     return typer.Exit(2)
 
 
@@ -33,14 +39,14 @@ def create() -> None:
         try:
             ring = keys.ring()
         except KeysUnavailable as e:
-            raise _fail(e) from None
-        typer.echo(f"{keys.path}: kept, current key {ring.current}")
+            raise _fail(keys, e) from None
+        typer.echo(t("keys_kept", current_lang(), path=keys.path, key=ring.current))
         return
     try:
         ring = keys.create()
     except KeysUnavailable as e:  # made by someone else meanwhile
-        raise _fail(e) from None
-    typer.echo(f"{keys.path}: made, current key {ring.current}")
+        raise _fail(keys, e) from None
+    typer.echo(t("keys_made", current_lang(), path=keys.path, key=ring.current))
 
 
 @keys_app.command("rotate")
@@ -52,8 +58,9 @@ def rotate() -> None:
     try:
         ring = keys.rotate()
     except KeysUnavailable as e:
-        raise _fail(e) from None
-    typer.echo(f"{keys.path}: current key {ring.current} ({len(ring.keys)} keys)")
+        raise _fail(keys, e) from None
+    lang = current_lang()
+    typer.echo(t("keys_rotated", lang, path=keys.path, key=ring.current, n=len(ring.keys)))
 
 
 @keys_app.command("list")
@@ -63,7 +70,7 @@ def list_keys() -> None:
     try:
         ring = keys.ring()
     except KeysUnavailable as e:
-        raise _fail(e) from None
+        raise _fail(keys, e) from None
     for key_id in sorted(ring.keys):
         typer.echo(f"{'*' if key_id == ring.current else ' '} {key_id}")
 

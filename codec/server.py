@@ -162,8 +162,11 @@ def _parse(body: bytes) -> list[Payload]:
         data = json.loads(body)
     except RecursionError:
         raise ValueError("nested too deep") from None
-    if not isinstance(data, dict) or not isinstance(data.get("payloads"), list):
+    # Proto JSON leaves an empty list out: the Temporal CLI encodes a query without
+    # arguments as `{}`.
+    if not isinstance(data, dict) or not isinstance(data.get("payloads", []), list):
         raise ValueError('expected {"payloads": [...]}')
+    data.setdefault("payloads", [])
     if len(data["payloads"]) > MAX_PAYLOADS:
         raise ValueError(f"more than {MAX_PAYLOADS} payloads")
     message = Payloads()

@@ -103,21 +103,22 @@ def load_identity(
         cert = x509.load_pem_x509_certificate(Path(cert_path).read_bytes())
     else:
         try:
-            key, cert, _ = pkcs12.load_key_and_certificates(raw, secret())
+            held, in_file, _ = pkcs12.load_key_and_certificates(raw, secret())
         except ValueError:
             raise ValueError(
                 f"{key_path}: wrong or missing password ({ENV_SIGNING_PASSWORD_FILE}, "
                 f"{ENV_SIGNING_PASSWORD}), or not a PKCS #12 file"
             ) from None
-        if key is None or cert is None:
+        if held is None or in_file is None:
             raise ValueError(f"{key_path}: the PKCS #12 file lacks a key or its certificate")
+        key, cert = held, in_file
         if Path(cert_path).resolve() != Path(key_path).resolve():
             named = x509.load_pem_x509_certificate(Path(cert_path).read_bytes())
             if named != cert:
                 raise ValueError(f"{cert_path} is not the certificate in {key_path}")
     if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
         raise ValueError(f"{key_path}: CMS signing needs an RSA or EC key")
-    if cert.public_key().public_numbers() != key.public_key().public_numbers():
+    if cert.public_key() != key.public_key():
         raise ValueError(f"{cert_path} does not belong to the key {key_path}")
     return key, cert
 

@@ -97,11 +97,9 @@ def recent_working_moment() -> datetime:
     raise AssertionError("no working moment inside an acceptance period in 250 days")
 
 
-@pytest_asyncio.fixture
-async def cli(dev_env, signed_context, dev_keys, executor, tmp_path) -> AsyncIterator[Cli]:
-    """The `shaqyru` command as the caseworkers run it: every action signed with the
-    caseworker's own development key, against a worker whose cases require it."""
-    tq = f"cli-{uuid.uuid4().hex[:8]}"
+def cli_env(dev_env, dev_keys: Path, tmp_path: Path, tq: str) -> dict[str, str]:
+    """The environment a caseworker's `shaqyru` runs in, against the dev server and the
+    worker on task queue `tq`, with the development keys in his data folder."""
     unset = ("SHAQYRU_LANG", "SHAQYRU_USER", "SHAQYRU_KEY", "SHAQYRU_KEY_PASSWORD_FILE")
     env = {k: v for k, v in os.environ.items() if k not in unset}
     env.update(
@@ -113,6 +111,15 @@ async def cli(dev_env, signed_context, dev_keys, executor, tmp_path) -> AsyncIte
         COLUMNS="200",
     )
     (tmp_path / dev_keys.name).symlink_to(dev_keys)
+    return env
+
+
+@pytest_asyncio.fixture
+async def cli(dev_env, signed_context, dev_keys, executor, tmp_path) -> AsyncIterator[Cli]:
+    """The `shaqyru` command as the caseworkers run it: every action signed with the
+    caseworker's own development key, against a worker whose cases require it."""
+    tq = f"cli-{uuid.uuid4().hex[:8]}"
+    env = cli_env(dev_env, dev_keys, tmp_path, tq)
     async with worker_for(dev_env.client, signed_context, executor, tq):
         yield Cli(env, tmp_path)
 

@@ -201,7 +201,8 @@ def test_an_encrypted_history_decrypts_in_place_to_its_plain_form():
 
 
 def keys_cli(ring: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "SHAQYRU_KEYRING": str(ring)}
+    # Its wording is checked in English; the language tests check the others.
+    env = {**os.environ, "SHAQYRU_KEYRING": str(ring), "SHAQYRU_LANG": "en"}
     return subprocess.run(
         [SHAQYRU, "keys", *args], env=env, capture_output=True, text=True, timeout=60
     )

@@ -243,7 +243,7 @@ async def test_audit_checks_every_signature_and_fails_on_an_altered_history(
                 payload = req.input.args.payloads[0]
                 payload.data = payload.data.replace(until.encode(), later.encode())
     altered.write_text(history.to_json(), encoding="utf-8")
-    run = await cli("audit", app, "--history", str(altered))
+    run = await cli("audit", app, "--history", str(altered), "--lang", "en")
     assert run.code == 1, run.out + run.err
     assert "FAIL chairman_decision" in run.out and "does not match" in run.out
 

@@ -180,6 +180,7 @@ async def test_a_case_leaves_its_journal_in_the_read_model(
 
 
 def test_db_upgrade_and_status_commands(tmp_path: Path, database_url: str, monkeypatch):
+    monkeypatch.setenv("SHAQYRU_LANG", "en")
     monkeypatch.setenv("SHAQYRU_DATABASE_URL", database_url)
     monkeypatch.setenv("SHAQYRU_DATA", str(tmp_path))
     runner = CliRunner()
@@ -194,6 +195,7 @@ def test_db_upgrade_and_status_commands(tmp_path: Path, database_url: str, monke
 
 
 def test_db_command_says_when_it_cannot_reach_the_database(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("SHAQYRU_LANG", "en")
     monkeypatch.setenv("SHAQYRU_DATABASE_URL", f"postgresql+psycopg://u:s3cret@/x?host={tmp_path}")
     done = CliRunner().invoke(db_app, ["upgrade"])
     assert done.exit_code == 3

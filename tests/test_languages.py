@@ -76,6 +76,7 @@ ERRORS = [
     ["sample", "no-such-example"],
     ["verify", "/no/such.pdf"],
     ["documents", "X", "--out", "/dev/null"],
+    ["audit", "X", "--history", "/no/such.json"],
 ]
 
 
@@ -120,3 +121,21 @@ def test_a_server_that_is_down(capsys, server_down, lang: str, args: list[str]) 
     assert not foreign(text, lang), (foreign(text, lang), text)
     code, text = shaqyru(capsys, *args, "--lang", lang, "--verbose")
     assert code == 3 and len(text.splitlines()) > 2, text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_operators_commands_speak_the_language_too(
+    capsys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    monkeypatch.setenv("SHAQYRU_KEYRING", str(tmp_path / "none" / "keyring.json"))
+    code, text = shaqyru(capsys, "keys", "list", "--lang", lang)
+    assert code == 2 and not foreign(text, lang), text
+    monkeypatch.setenv("SHAQYRU_KEYRING", str(tmp_path / "keyring.json"))
+    code, text = shaqyru(capsys, "keys", "create", "--lang", lang)
+    assert code == 0 and not foreign(text, lang), text
+    url = f"postgresql+psycopg://u:s3cret@/x?host={tmp_path}"
+    monkeypatch.setenv("SHAQYRU_DATABASE_URL", url)
+    code, text = shaqyru(capsys, "db", "status", "--lang", lang, "--verbose")
+    assert code == 3 and "s3cret" not in text, text
+    # The URL first, the driver's own words after: the sentence between is the reader's.
+    assert not foreign(text.splitlines()[0].partition(": ")[2], lang), text

@@ -275,6 +275,109 @@ CLI: Table = {
         "--out: не удаётся записать в {out}",
         "--out: cannot write to {out}",
     ),
+    # --- audit ---------------------------------------------------------------------------
+    "audit_result_signature": (
+        "нәтиженің қолтаңбасы",
+        "подпись результата",
+        "result signature",
+    ),
+    "audit_result": ("нәтиже", "результат", "result"),
+    "audit_not_signed_yet": (
+        "төраға әлі қол қойған жоқ",
+        "председатель ещё не подписал",
+        "not signed by the chairman yet",
+    ),
+    "audit_unreadable_command": (
+        "команданы оқу мүмкін емес",
+        "команду не удаётся прочитать",
+        "the command cannot be read",
+    ),
+    "audit_unsigned_case": (
+        "әрекеттері қолтаңбасыз іс",
+        "дело без подписей действий",
+        "a case of unsigned actions",
+    ),
+    "audit_no_trust": (
+        "сенім анкерлері сақталмаған",
+        "якоря доверия не сохранены",
+        "no trust anchors captured",
+    ),
+    "audit_no_document": (
+        "құжатты немесе қолтаңбаны оқу мүмкін емес ({error})",
+        "не удаётся прочитать документ или подпись ({error})",
+        "cannot read the document or its signature ({error})",
+    ),
+    "audit_bad_signature": (
+        "қолтаңба тексерілмейді ({error})",
+        "подпись не проходит проверку ({error})",
+        "the signature does not verify ({error})",
+    ),
+    "audit_not_his": (
+        "сертификат оған тиесілі емес",
+        "сертификат не его",
+        "not his certificate",
+    ),
+    "audit_unreadable_history": (
+        "FAIL істің тарихын жазылғандай оқу мүмкін емес",
+        "FAIL историю дела не удаётся прочитать в записанном виде",
+        "FAIL the history cannot be read as written",
+    ),
+    "audit_no_history": (
+        "Істің тарихын оқу мүмкін болмады ({address})",
+        "Не удалось прочитать историю дела ({address})",
+        "Cannot read the case's history from {address}",
+    ),
+    "audit_cannot_read_file": (
+        "--history: {file} файлын оқу мүмкін емес",
+        "--history: не удаётся прочитать файл {file}",
+        "--history: cannot read {file}",
+    ),
+    "audit_not_a_history": (
+        "--history: {file} жұмыс процесінің тарихы емес",
+        "--history: {file} не история процесса",
+        "--history: {file} is not a workflow history",
+    ),
+    # --- db and keys ----------------------------------------------------------------------
+    "db_upgraded": (
+        "{url}: ревизия {after} (бұрын {before})",
+        "{url}: ревизия {after} (была {before})",
+        "{url}: revision {after} (was {before})",
+    ),
+    "db_status": (
+        "{url}: ревизия {current}, соңғысы {head}",
+        "{url}: ревизия {current}, последняя {head}",
+        "{url}: revision {current}, latest {head}",
+    ),
+    "db_unreachable": (
+        "{url}: дерекқорға қосылу немесе оны өзгерту мүмкін емес",
+        "{url}: не удаётся подключиться к базе или изменить её",
+        "{url}: cannot reach or change the database",
+    ),
+    "keys_kept": (
+        "{path}: бұрыннан бар, ағымдағы кілт {key}",
+        "{path}: уже есть, текущий ключ {key}",
+        "{path}: kept, current key {key}",
+    ),
+    "keys_made": (
+        "{path}: жасалды, ағымдағы кілт {key}",
+        "{path}: создан, текущий ключ {key}",
+        "{path}: made, current key {key}",
+    ),
+    "keys_rotated": (
+        "{path}: ағымдағы кілт {key} (барлығы {n} кілт)",
+        "{path}: текущий ключ {key} (всего ключей: {n})",
+        "{path}: current key {key} ({n} keys)",
+    ),
+    "keys_missing": (
+        "{path}: кілттер жинағы жоқ; оны shaqyru keys create жасайды",
+        "{path}: набора ключей нет; его создаёт shaqyru keys create",
+        "no key ring at {path}; shaqyru keys create makes one",
+    ),
+    "keys_unusable": (
+        "{path}: кілттер жинағын пайдалану мүмкін емес",
+        "{path}: набором ключей нельзя воспользоваться",
+        "{path}: the key ring cannot be used",
+    ),
     # --- development keys ---------------------------------------------------------------
     "devkeys_exists": (
         "{folder} бұрыннан бар; қайта жасау үшін --force қосыңыз (ашық істердегі "

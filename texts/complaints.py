@@ -43,6 +43,7 @@ COMPLAINTS: Table = {
         "the refusal notice",
     ),
     "complaint_act.inaction": ("әрекетсіздік", "бездействие", "inaction"),
+    "complaint_filed_at": ("Берілді", "Подана", "Filed"),
     "complaint_learned": (
         "Өтініш беруші білген күн",
         "Заявитель узнал",

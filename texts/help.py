@@ -97,9 +97,11 @@ HELP: Table = {
         "Start the case of a portal application; prints the applicant's receipt.",
     ),
     "help.inbox": (
-        "Сізді қазір күтетін істер, мерзімі жақыны бірінші; мерзімі өткендері қызылмен.",
-        "Дела, которые ждут вас сейчас, ближайший срок первым; просроченные красным.",
-        "The cases that wait for you now, soonest deadline first; overdue ones in red.",
+        "Сізді қазір күтетін істер мен шағымдар, мерзімі жақыны бірінші; мерзімі өткендері "
+        "қызылмен.",
+        "Дела и жалобы, которые ждут вас сейчас, ближайший срок первым; просроченные красным.",
+        "The cases and complaints that wait for you now, soonest deadline first; overdue ones "
+        "in red.",
     ),
     "help.overdue": (
         "Бақылаушыларға: мерзімі өткен барлық ашық істер, аудан мен кезең бойынша.",
@@ -112,9 +114,9 @@ HELP: Table = {
         "Only this district's commission (roster code).",
     ),
     "help.show": (
-        "Іс: кезеңі, мерзімдері мен қалған жұмыс уақыты, жауаптар, шешім, нәтиже.",
-        "Дело: этап, сроки и оставшееся рабочее время, ответы, решение, результат.",
-        "The case: step, deadlines and working time left, answers, decision, result.",
+        "Іс: кезеңі, мерзімдері мен қалған жұмыс уақыты, жауаптар, шешім, нәтиже, шағымдар.",
+        "Дело: этап, сроки и оставшееся рабочее время, ответы, решение, результат, жалобы.",
+        "The case: step, deadlines and working time left, answers, decision, result, complaints.",
     ),
     "help.history": (
         "Істің тарихы: кім, қашан, не істеді, қандай мерзімге қарсы.",
