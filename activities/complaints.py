@@ -17,6 +17,7 @@ from activities.db import utc
 from activities.issuing import signs_samples
 from activities.paperwork import keep_signed
 from documents import complaint_texts
+from documents.store import sha256_hex
 from documents.texts import LANGS
 from models.case import Addressee, Delivery, DocumentRef
 from models.complaint import ComplaintAnswer
@@ -35,7 +36,7 @@ def render_answer(answer: ComplaintAnswer, sample: bool) -> tuple[bytes, bytes]:
     """The answer's PDF and its canonical JSON, the same bytes at every call."""
     # Loaded at the first document, not at import: the CLI imports the workflows (for
     # their update and query references), and with them this module, but renders nothing.
-    from documents.render import _build, canonical_json, qr_payload, sha256_hex
+    from documents.render import _build, canonical_json, qr_payload
 
     data = canonical_json(answer.model_dump(mode="json"))
     digest = sha256_hex(data)

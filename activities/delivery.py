@@ -141,13 +141,15 @@ class Courier:
         self, issued: Issued, addressee: Addressee, endpoint: str | None
     ) -> Delivery:
         r = issued.result
+        # A decision taken again after a complaint is delivered beside the first one.
+        to = revised(addressee.value, issued.revision)
         key = idempotency_key(r.application_id, addressee, issued.revision)
         now = activity.info().current_attempt_scheduled_time
         main = next((d for d in issued.documents if d.kind == issued.document_kind), None)
         # Database and document-store work is short but blocking: a thread of its own, so
         # that it neither stalls the event loop nor waits behind the sync activities.
         row = await asyncio.to_thread(
-            self._claim, issued, addressee, key, main.sha256 if main else None, now
+            self._claim, issued, addressee, to, key, main.sha256 if main else None, now
         )
         if row.delivered_at is not None:
             return Delivery(
@@ -162,7 +164,6 @@ class Courier:
             # transaction should stay open across a network call.
             body = await asyncio.to_thread(self._body, row)
             reference = await self._post(addressee, endpoint, row.idempotency_key, body)
-        to = revised(addressee.value, issued.revision)
         record = self._record
         return await asyncio.to_thread(record, r.application_id, addressee, to, now, reference)
 
@@ -170,14 +171,13 @@ class Courier:
         self,
         issued: Issued,
         addressee: Addressee,
+        to: str,
         key: str,
         sha256: str | None,
         now: datetime,
     ) -> OutboxDelivery:
         """The pair's outbox row, created on the first attempt and counted on every one."""
         r = issued.result
-        # A decision taken again after a complaint is delivered beside the first one.
-        to = revised(addressee.value, issued.revision)
         with Session(self.ctx.engine, expire_on_commit=False) as db:
             row = db.get(OutboxDelivery, (r.application_id, to))
             if row is None:

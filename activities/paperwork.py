@@ -16,7 +16,6 @@ between its commit and its write.)"""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from datetime import datetime
 
@@ -26,13 +25,9 @@ from sqlmodel import Session, col
 
 from activities.context import Context
 from documents.sign import sign_pdf
-from documents.store import DocumentStore
+from documents.store import DocumentStore, sha256_hex
 from models.case import DocumentRef
 from models.tables import DocumentRow
-
-
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def keep_signed(

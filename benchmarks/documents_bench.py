@@ -21,7 +21,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -33,21 +33,8 @@ from cryptography.x509.oid import NameOID  # noqa: E402
 
 from documents import render, sign  # noqa: E402
 from models.result import Result  # noqa: E402
-from models.roster import District  # noqa: E402
+from tests.helpers import DEFERRAL, DISTRICT, ISSUED_AT, REFUSAL  # noqa: E402
 
-DISTRICT = District.model_validate(
-    {
-        "code": "almaty-bostandyq",
-        "name_kk": "Бостандық ауданы",
-        "name_ru": "Бостандыкский район",
-        "commission_kk": "Алматы қаласы Бостандық ауданының әскерге шақыру комиссиясы",
-        "commission_ru": "Призывная комиссия Бостандыкского района города Алматы",
-        "military_body_kk": "Бостандық ауданының қорғаныс істері жөніндегі басқармасы",
-        "military_body_ru": "Управление по делам обороны Бостандыкского района",
-        "chairman": {"id": "chair", "name": "Серікбаев Нұрлан Әбілқасымұлы"},
-        "members": [{"id": "m1", "name": "Өмірзақова Гүлнұр Ботабайқызы"}],
-    }
-)
 NAMES = (
     "Асқаров Ерлан Серікұлы",
     "Жұмабеков Дәулет Нұржанұлы",
@@ -56,38 +43,21 @@ NAMES = (
     "Шәріпов Үмбет Қуанышұлы",
     "Ким Виктор Эдуардович",
 )
-ISSUED_AT = datetime(2025, 3, 12, 9, 41, 7, tzinfo=UTC)
 
 
 def _result(kind: str, i: int) -> Result:
-    fields: dict[str, object] = dict(
-        kind="conclusion",
-        service="deferral",
-        ground=5,
-        application_id=f"EGOV-{i:06d}",
-        registration_number=f"KZ-BOS-2025-{i:06d}",
-        district=DISTRICT.code,
-        commission=DISTRICT.commission_kk,
-        applicant_name=NAMES[i % len(NAMES)],
-        applicant_address=f"Алматы қ., Бостандық ауданы, Әуезов к-сі, {i % 90 + 1}-үй, 34-пәтер",
-        reason="Оқуына байланысты: әл-Фараби атындағы Қазақ ұлттық университеті, 2-курс",
-        until=date(2027, 6, 30),
-        chairman_id="chair",
-        chairman_name=DISTRICT.chairman.name,
-        issued_at=ISSUED_AT + timedelta(minutes=i),
-        issued_on=date(2025, 3, 12),
-    )
-    if kind == "refusal":
-        fields.update(
-            kind="refusal",
-            until=None,
-            refusal_ground=1,
-            refusal_reasons=[
-                "оқу орнының анықтамасы 2023 жылы берілген, оқу мерзімі өтіп кеткен",
-                "анықтамадағы ЖСН өтініш берушінің ЖСН-іне сәйкес келмейді.",
-            ],
+    """The tests' sample result of that kind, with its own number, applicant and time."""
+    sample = REFUSAL if kind == "refusal" else DEFERRAL
+    street = f"Әуезов к-сі, {i % 90 + 1}-үй, 34-пәтер"
+    return sample.model_copy(
+        update=dict(
+            application_id=f"EGOV-{i:06d}",
+            registration_number=f"KZ-BOS-2025-{i:06d}",
+            applicant_name=NAMES[i % len(NAMES)],
+            applicant_address=f"Алматы қ., Бостандық ауданы, {street}",
+            issued_at=ISSUED_AT + timedelta(minutes=i),
         )
-    return Result.model_validate(fields)
+    )
 
 
 def _rsa_identity() -> tuple[rsa.RSAPrivateKey, x509.Certificate]:

@@ -52,7 +52,7 @@ from segno import encoder as qr_encoder
 
 import settings
 from documents import texts
-from documents.store import private_dir, write_atomic
+from documents.store import private_dir, sha256_hex, write_atomic
 from documents.texts import Lang, Page
 from models.application import Application, Service, SignedWith
 from models.result import Result, ResultKind
@@ -450,10 +450,6 @@ def application_json(
             "registered_at": registered_at,
         }
     )
-
-
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def qr_payload(registration_number: str, digest: str) -> str:

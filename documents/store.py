@@ -57,6 +57,11 @@ def write_atomic(target: Path, data: bytes) -> None:
         raise
 
 
+def sha256_hex(data: bytes) -> str:
+    """A document's name in the store, and what its QR code and the read model cite."""
+    return hashlib.sha256(data).hexdigest()
+
+
 class DocumentStore:
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root)
@@ -68,10 +73,10 @@ class DocumentStore:
         return self.root / sha[:2] / sha
 
     def put(self, data: bytes) -> str:
-        sha = hashlib.sha256(data).hexdigest()
+        sha = sha256_hex(data)
         target = self.path(sha)
         # Re-reading costs little at document sizes and mends a damaged copy.
-        if target.is_file() and hashlib.sha256(target.read_bytes()).hexdigest() == sha:
+        if target.is_file() and sha256_hex(target.read_bytes()) == sha:
             return sha
         private_dir(target.parent)
         write_atomic(target, data)
@@ -79,7 +84,7 @@ class DocumentStore:
 
     def get(self, sha: str) -> bytes:
         data = self.path(sha).read_bytes()
-        if hashlib.sha256(data).hexdigest() != sha:
+        if sha256_hex(data) != sha:
             raise Corrupted(f"{self.path(sha)} does not hash to its name")
         return data
 

@@ -123,41 +123,36 @@ class ApplicationWorkflow:
         self._nonces: list[str] = []
         self._reopen: Reopen | None = None
         parsed = parse_command(Application, args)
-        if isinstance(parsed, Refusal):
-            reopen = parse_command(Reopen, args)
-            if not isinstance(reopen, Refusal):
-                # Decided again after a complaint: the application comes from the read
-                # model in `run`; until then the status knows the id alone.
-                self._reopen = reopen
-                self._status = CaseStatus(
-                    application_id=reopen.application_id,
-                    service="?",
-                    ground=0,
-                    district="?",
-                    step=Step.accept,
-                    submitted_at=workflow.now(),
-                )
-                return
-            self._invalid_input = parsed.text("en")
-            wid = workflow.info().workflow_id
+        if isinstance(parsed, Application):
             self._status = CaseStatus(
-                application_id=shown(wid.removeprefix("application-")),
-                service="?",
-                ground=0,
-                district="?",
+                application_id=parsed.application_id,
+                service=parsed.service.value,
+                ground=parsed.ground,
+                district=parsed.applicant.district,
                 step=Step.accept,
-                submitted_at=workflow.now(),
+                submitted_at=parsed.submitted_at,
             )
+            self._take(parsed)
             return
+        reopen = parse_command(Reopen, args)
+        if isinstance(reopen, Reopen):
+            # Decided again after a complaint: the application comes from the read model
+            # in `run`.
+            self._reopen = reopen
+            case_id = reopen.application_id
+        else:
+            self._invalid_input = parsed.text("en")
+            case_id = shown(workflow.info().workflow_id.removeprefix("application-"))
+        # Until the application is read (or for good, when it cannot be), the status
+        # knows the case's id alone.
         self._status = CaseStatus(
-            application_id=parsed.application_id,
-            service=parsed.service.value,
-            ground=parsed.ground,
-            district=parsed.applicant.district,
+            application_id=case_id,
+            service="?",
+            ground=0,
+            district="?",
             step=Step.accept,
-            submitted_at=parsed.submitted_at,
+            submitted_at=workflow.now(),
         )
-        self._take(parsed)
 
     def _take(self, app: Application) -> None:
         self._app = app
