@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from activities.calendar import calendar_acceptance, calendar_due
+from activities.calendar import calendar_acceptance, calendar_due, calendar_window
 from activities.chairman import ChairmanSeal
 from activities.complaints import complaint_activities
 from activities.context import Context
@@ -23,9 +23,11 @@ def all_activities(ctx: Context) -> list[Callable]:
     return [
         calendar_acceptance,
         calendar_due,
+        calendar_window,
         records.record_events,
         registrar.register_application,
         registrar.capture_trust,
+        registrar.open_case,
         issuer.issue_result,
         issuer.issue_revised_result,
         ChairmanSeal(ctx).accept_chairman_signature,

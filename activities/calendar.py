@@ -8,7 +8,7 @@ from datetime import datetime
 
 from temporalio import activity
 
-from models.case import Moment
+from models.case import Moment, WorkingWindow
 from rules import calendar
 from rules.timezone import ALMATY
 
@@ -21,6 +21,20 @@ def _moment(at: datetime) -> Moment:
 @activity.defn(name="calendar_acceptance")
 def calendar_acceptance(submitted_at: datetime) -> Moment:
     return _moment(calendar.acceptance_moment(submitted_at))
+
+
+# Twenty working days: a case's whole term and its steps, with room for late ones.
+WINDOW_INTERVALS = 2 * 20
+
+
+@activity.defn(name="calendar_window")
+def calendar_window(start: datetime) -> WorkingWindow:
+    found = calendar.working_intervals(start, WINDOW_INTERVALS)
+    return WorkingWindow(
+        starts=[s for s, _ in found],
+        ends=[e for _, e in found],
+        calendar=calendar.calendar_version(),
+    )
 
 
 @activity.defn(name="calendar_due")

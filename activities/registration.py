@@ -17,7 +17,7 @@ from activities.db import utc
 from activities.issuing import signs_samples
 from activities.paperwork import keep_signed
 from models.application import Application
-from models.case import Registration
+from models.case import Opened, Registration
 from models.roster import District, Roster
 from models.signature import CaseTrust
 from models.tables import ApplicationRow, RegistrationCounter
@@ -140,6 +140,13 @@ class Registrar:
             if bound:
                 bindings[p.id] = [bound] if isinstance(bound, str) else list(bound)[:4]
         return CaseTrust(trust=trust, bindings=bindings)
+
+    @activity.defn(name="open_case")
+    def open_case(self, app: Application, accepted_at: datetime) -> Opened:
+        """Registration and the trust anchors in one: both are read from the same read
+        model and the same files, and a retry repeats neither (the number is the row's)."""
+        registration = self.register_application(app, accepted_at)
+        return Opened(registration=registration, trust=self.capture_trust(registration.commission))
 
     @activity.defn(name="register_application")
     def register_application(self, app: Application, accepted_at: datetime) -> Registration:

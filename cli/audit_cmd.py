@@ -8,7 +8,11 @@ the issued PDF (from the document store) with openssl against those CAs. Years l
 this needs only the history, the documents and, for an encrypted history, the key ring.
 
 Exit status: 0 every signature holds; 1 one does not (or the history was altered so
-that it cannot be read); 2 bad input; 3 the server cannot be reached."""
+that it cannot be read); 2 bad input (an unknown case included); 3 the server cannot be
+reached.
+
+A person reads each signer by the name his certificate gives him, with its serial; the
+certificate's whole subject is in `--json`."""
 
 from __future__ import annotations
 
@@ -19,12 +23,14 @@ import json
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from temporalio.client import WorkflowHistory
 from temporalio.converter import DataConverter
+from temporalio.service import RPCError, RPCStatusCode
 
 import settings as config
 from cli.context import current_lang, verbose
@@ -49,9 +55,12 @@ class Finding:
     """The action's name as signed, or `result signature` / `result`."""
     actor: str
     who: str
+    """The certificate's subject (and serial), as `--json` gives it."""
     ok: bool
     says: Callable[[str], str] | None = None
     """Why, in a given language."""
+    holder: Holder | None = None
+    """Who signed, as a person reads it."""
 
     @property
     def reason(self) -> str:
@@ -66,13 +75,53 @@ class Finding:
             "reason": self.reason,
         }
 
-    def line(self, lang: str) -> str:
+    def label(self, lang: str) -> str:
+        code = f"audit_{self.what.replace(' ', '_')}"
+        return t(code, lang) if has(code) else self.what
+
+    def line(self, lang: str, width: int = 20) -> str:
         # OK and FAIL, like [VALID], are for scripts that look: the same in every language.
         mark = "OK  " if self.ok else "FAIL"
-        code = f"audit_{self.what.replace(' ', '_')}"
-        what = t(code, lang) if has(code) else self.what
+        who = self.holder.text(lang) if self.holder else self.who
         tail = f": {self.says(lang)}" if self.says else ""
-        return f"{mark} {what:<20} {self.actor:<14} {self.who}{tail}"
+        return f"{mark} {self.label(lang):<{width}} {self.actor:<14} {who}{tail}"
+
+
+@dataclass(frozen=True)
+class Holder:
+    """A certificate's holder by the name it gives him (its CN), with its serial when
+    known, and whether it is one of the development keys (not for legal use)."""
+
+    name: str
+    serial: str = ""
+    development: bool = False
+
+    @classmethod
+    def of(cls, subject: str, serial: str = "") -> Holder:
+        from cryptography import x509
+
+        try:
+            name = x509.Name.from_rfc4514_string(subject)
+        except ValueError:
+            return cls(subject, serial)
+        cn = [str(a.value) for a in name.get_attributes_for_oid(x509.NameOID.COMMON_NAME)]
+        org = [str(a.value) for a in name.get_attributes_for_oid(x509.NameOID.ORGANIZATION_NAME)]
+        return cls(cn[0] if cn else subject, serial, bool(set(org) & _dev_organizations()))
+
+    def text(self, lang: str) -> str:
+        shown = t("audit_signer", lang, name=self.name, serial=self.serial)
+        shown = shown if self.serial else self.name
+        return shown + (f" ({t('audit_dev_key', lang)})" if self.development else "")
+
+
+@cache
+def _dev_organizations() -> frozenset[str]:
+    """The organisation the development certificates name: the caseworkers' and the
+    provider's (imported when an audit runs, not at every command's start)."""
+    from cli.keys_dev_cmd import DEV_ORGANIZATION as CASEWORKERS
+    from documents.sign import DEV_ORGANIZATION as PROVIDER
+
+    return frozenset({CASEWORKERS, PROVIDER})
 
 
 def _why(code: str, **params: Any) -> Callable[[str], str]:
@@ -103,8 +152,8 @@ async def audit_history(
             scheduled[ev.event_id] = ev.activity_task_scheduled_event_attributes.activity_type.name
         elif kind == "activity_task_completed_event_attributes":
             completed = ev.activity_task_completed_event_attributes
-            if scheduled.get(completed.scheduled_event_id) == "capture_trust":
-                trust = await _decode(conv, completed.result.payloads, CaseTrust)
+            name = scheduled.get(completed.scheduled_event_id, "")
+            trust = await _captured(conv, name, completed.result.payloads) or trust
         elif kind == "workflow_execution_update_accepted_event_attributes":
             req = ev.workflow_execution_update_accepted_event_attributes.accepted_request
             cmd = await _decode(conv, req.input.args.payloads, _COMMANDS.get(req.input.name))
@@ -125,6 +174,18 @@ async def audit_history(
     if trust is not None and trust.trust is not None and issued_sha is None:
         found.append(Finding("result", "-", "-", True, _why("audit_not_signed_yet")))
     return found
+
+
+async def _captured(conv: DataConverter, activity: str, payloads: Any) -> CaseTrust | None:
+    """The trust anchors a case captured at registration: the answer of `capture_trust`,
+    or the `trust` in that of `open_case`, which registers and captures in one."""
+    if activity == "capture_trust":
+        captured: CaseTrust = await _decode(conv, payloads, CaseTrust)
+        return captured
+    if activity == "open_case":
+        opened = await _decode(conv, payloads, None)
+        return CaseTrust.model_validate(opened["trust"]) if isinstance(opened, dict) else None
+    return None
 
 
 def _signalled(
@@ -151,13 +212,14 @@ def _check_action(
     block = cmd.signature
     who = signer(block) if block else {}
     label = f"{who.get('subject', '-')} #{who.get('serial', '-')}"
+    holder = Holder.of(who["subject"], who.get("serial", "")) if "subject" in who else None
     refused = verify_action(
         block, case_id, action, command_fields(cmd), actor, trust.bindings, trust.trust, seen
     )
     if refused is not None:
-        return Finding(action, actor, label, False, refused.text)
+        return Finding(action, actor, label, False, refused.text, holder)
     seen.append(block.nonce)
-    return Finding(action, actor, label, True)
+    return Finding(action, actor, label, True, holder=holder)
 
 
 def _check_result(cmd: ResultSigning, trust: CaseTrust | None, docs_dir: Path) -> Finding:
@@ -179,9 +241,10 @@ def _check_result(cmd: ResultSigning, trust: CaseTrust | None, docs_dir: Path) -
             found = sign.verify(pdf, cms, cas)
         except (sign.SignatureError, ValueError) as bad:
             return Finding(what, cmd.actor, "-", False, _why("audit_bad_signature", error=bad))
+    holder = Holder.of(found.signer)
     if found.signer_sha256 not in trust.bindings.get(cmd.actor, []):
-        return Finding(what, cmd.actor, found.signer, False, _why("audit_not_his"))
-    return Finding(what, cmd.actor, found.signer, True)
+        return Finding(what, cmd.actor, found.signer, False, _why("audit_not_his"), holder)
+    return Finding(what, cmd.actor, found.signer, True, holder=holder)
 
 
 def audit_cmd(
@@ -208,14 +271,17 @@ def audit_cmd(
     if as_json:
         typer.echo(json.dumps([f.as_json() for f in found], ensure_ascii=False))
     else:
+        width = max((len(f.label(lang)) for f in found), default=0)
         for f in found:
-            typer.echo(f.line(lang))
+            typer.echo(f.line(lang, width))
     if not found or not all(f.ok for f in found):
         raise typer.Exit(BROKEN)
 
 
-def _say(message: str, detail: object, lang: str) -> None:
+def _say(message: str, detail: object, lang: str, hint: str | None = None) -> None:
     typer.echo(message, err=True)
+    if hint:
+        typer.echo(hint, err=True)
     if verbose():
         typer.echo(t("detail", lang, detail=detail), err=True)
     else:
@@ -230,11 +296,19 @@ async def _load(
     from connection import connect
 
     if history_file is None:
+        down = t("audit_no_history", lang, address=cfg.temporal_address)
         try:
             client = await asyncio.wait_for(connect(cfg), 5)
             return await client.get_workflow_handle(wid).fetch_history(), client.data_converter
-        except Exception as e:  # the server or the case is not there
-            _say(t("audit_no_history", lang, address=cfg.temporal_address), e, lang)
+        except RPCError as e:
+            if e.status != RPCStatusCode.NOT_FOUND:
+                _say(down, e, lang, t("hint_start_server", lang))
+                raise typer.Exit(UNREACHABLE) from None
+            app = wid.removeprefix("application-")
+            _say(t("unknown_app", lang, app=app), e, lang, t("hint_check_id", lang))
+            raise typer.Exit(BAD_INPUT) from None
+        except Exception as e:  # the server is not there
+            _say(down, e, lang, t("hint_start_server", lang))
             raise typer.Exit(UNREACHABLE) from None
     try:
         text = history_file.read_text(encoding="utf-8")

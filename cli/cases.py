@@ -18,8 +18,9 @@ from cli.context import (
     ACTOR_PATTERN,
     BAD_INPUT,
     REFUSED,
-    UNREACHABLE,
+    SHOWN_ROWS,
     ActorOpt,
+    AllOpt,
     AppArg,
     Ctx,
     Fail,
@@ -36,7 +37,6 @@ from cli.rows import CaseRow
 from cli.temporal import inbox as inbox
 from rules.check import read_application
 from texts import Lang, t
-from workflows.application import workflow_id
 
 
 def _read(file: str, lang: str) -> bytes:
@@ -95,7 +95,12 @@ def submit_cmd(
     run(ctx, work)
 
 
-def inbox_cmd(who: ActorOpt = None, as_json: JsonOpt = False, lang: LangOpt = Lang.kk) -> None:
+def inbox_cmd(
+    who: ActorOpt = None,
+    show_all: AllOpt = False,
+    as_json: JsonOpt = False,
+    lang: LangOpt = Lang.kk,
+) -> None:
     ctx = context(lang, as_json)
 
     async def work() -> None:
@@ -112,7 +117,8 @@ def inbox_cmd(who: ActorOpt = None, as_json: JsonOpt = False, lang: LangOpt = La
             typer.echo(t("inbox_empty", ctx.lang, actor=me))
         else:
             title = t("inbox_title", ctx.lang, actor=me, n=len(rows))
-            render.render_cases(rows, now, ctx.lang, title, render.console())
+            limit = None if show_all else SHOWN_ROWS
+            render.render_cases(rows, now, ctx.lang, title, render.console(), limit)
 
     run(ctx, work)
 
@@ -158,7 +164,7 @@ def _print_overdue(
     for (d, s), group in groups.items():
         district, step = render.district_name(d, lang), render.step_name(s, lang)
         title = t("overdue_group", lang, district=district, step=step, n=len(group))
-        render.render_cases(group, now, lang, title, con)
+        render.render_cases(group, now, lang, title, con, None)
     if checked < total:
         con.print(t("jam_check_limited", lang, n=checked), style="dim")
     con.print(t("visibility_note", lang), style="dim")
@@ -199,19 +205,9 @@ def history_cmd(app: AppArg, as_json: JsonOpt = False, lang: LangOpt = Lang.kk) 
     async def work() -> None:
         case = app_id(app, ctx.lang)
         client = await temporal.open_client(ctx)
-        handle = client.get_workflow_handle(workflow_id(case))
-        await temporal.describe(ctx, handle, case)
-        try:
-            _, status = await temporal.fetch_case(ctx, client, case)
-        except Fail as f:
-            if f.code != UNREACHABLE:
-                raise
-            status = None  # no worker: the history alone still tells most of it
-        try:
-            history = await handle.fetch_history(rpc_timeout=temporal.CALL_TIMEOUT)
-        except RPCError as e:
-            raise temporal.unreachable(ctx, e) from None
-        entries = await timeline(client, list(history.events), status, ctx.lang)
+        run, status = await temporal.fetch_case(ctx, client, case)
+        journal = await temporal.fetch_journal(ctx, client, case, run, status)
+        entries = timeline(journal, status, run, ctx.lang)
         if ctx.as_json:
             typer.echo(json.dumps([e.as_json() for e in entries], ensure_ascii=False))
         else:

@@ -11,21 +11,27 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
-from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.client import (
+    Client,
+    WorkflowHandle,
+    WorkflowQueryFailedError,
+    WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+)
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.workflow import UpdateMethodMultiParam
 
 from cli import render, render_complaint
-from cli.context import BAD_INPUT, REFUSED, ActorOpt, Ctx, Fail, JsonOpt, LangOpt
+from cli.context import BAD_INPUT, REFUSED, UNREACHABLE, ActorOpt, Ctx, Fail, JsonOpt, LangOpt
 from cli.context import actor as _actor
 from cli.context import context as _ctx
 from cli.context import run as _run
-from cli.temporal import open_client
+from cli.temporal import CALL_TIMEOUT, no_worker, open_client, unreachable
 from models.case import CaseStatus
 from models.complaint import Complaint, ComplaintStart, ComplaintStatus, snapshot
 from rules.complaint import CaseFacts, admissible
@@ -44,14 +50,34 @@ def _refused(cause: BaseException | None, lang: str) -> str:
     return str(cause)
 
 
-async def _case(client: Client, app: str, lang: str) -> CaseStatus:
-    handle = client.get_workflow_handle(application_workflow_id(app))
+async def _query(ctx: Ctx, handle: WorkflowHandle, query: Any, name: str, unknown: Fail) -> Any:
+    """A workflow's status; how it cannot be had is said like the case commands say it."""
     try:
-        return await handle.query(ApplicationWorkflow.status)
+        return await handle.query(query, rpc_timeout=CALL_TIMEOUT)
+    except WorkflowQueryFailedError as e:
+        raise _no_state(ctx, name, e) from None
     except RPCError as e:
         if e.status == RPCStatusCode.NOT_FOUND:
-            raise Fail(BAD_INPUT, t("complaint_no_case", lang, app=app)) from None
-        raise
+            raise unknown from None
+        if e.status == RPCStatusCode.FAILED_PRECONDITION:
+            raise _no_state(ctx, name, e) from None
+        if e.status in (RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.CANCELLED):
+            raise no_worker(ctx, name) from None
+        raise unreachable(ctx, e) from None
+
+
+def _no_state(ctx: Ctx, name: str, e: Exception) -> Fail:
+    payload = {"error": "query_failed", "id": name}
+    return Fail(
+        UNREACHABLE, t("run_no_state", ctx.lang), payload, t("hint_worker", ctx.lang), str(e)
+    )
+
+
+async def _case(ctx: Ctx, client: Client, app: str) -> CaseStatus:
+    handle = client.get_workflow_handle(application_workflow_id(app))
+    unknown = Fail(BAD_INPUT, t("complaint_no_case", ctx.lang, app=app))
+    status: CaseStatus = await _query(ctx, handle, ApplicationWorkflow.status, app, unknown)
+    return status
 
 
 @complaint_app.command("file")
@@ -69,7 +95,7 @@ def file_cmd(
         raw = stdin.read() if file == "-" else Path(file).read_bytes()
         complaint = Complaint.model_validate_json(raw)
         client = await open_client(ctx)
-        case = snapshot(await _case(client, complaint.application_id, ctx.lang))
+        case = snapshot(await _case(ctx, client, complaint.application_id))
         facts = CaseFacts(case.finished, case.result_kind, case.term_breached)
         # The workflow would answer the same in writing; the portal can say it at once.
         if (refusal := admissible(complaint.act, facts)) is not None:
@@ -93,7 +119,7 @@ def file_cmd(
             if e.status == RPCStatusCode.ALREADY_EXISTS:
                 message = t("complaint_exists", ctx.lang, id=complaint.complaint_id)
                 raise Fail(REFUSED, message) from None
-            raise
+            raise unreachable(ctx, e) from None
         if ctx.as_json:
             typer.echo(json.dumps({"accepted": True, "workflow_id": wid}))
         else:
@@ -102,14 +128,13 @@ def file_cmd(
     _run(ctx, work)
 
 
-async def _status(client: Client, complaint_id: str, lang: str) -> ComplaintStatus:
-    try:
-        handle = client.get_workflow_handle(workflow_id(complaint_id))
-        return await handle.query(ComplaintWorkflow.status)
-    except RPCError as e:
-        if e.status == RPCStatusCode.NOT_FOUND:
-            raise Fail(BAD_INPUT, t("complaint_unknown", lang, id=complaint_id)) from None
-        raise
+async def _status(ctx: Ctx, client: Client, complaint_id: str) -> ComplaintStatus:
+    handle = client.get_workflow_handle(workflow_id(complaint_id))
+    unknown = Fail(BAD_INPUT, t("complaint_unknown", ctx.lang, id=complaint_id))
+    status: ComplaintStatus = await _query(
+        ctx, handle, ComplaintWorkflow.status, complaint_id, unknown
+    )
+    return status
 
 
 @complaint_app.command("show")
@@ -118,7 +143,7 @@ def show_cmd(complaint_id: str, as_json: JsonOpt = False, lang: LangOpt = Lang.k
     ctx = _ctx(lang, as_json)
 
     async def work() -> None:
-        s = await _status(await open_client(ctx), complaint_id, ctx.lang)
+        s = await _status(ctx, await open_client(ctx), complaint_id)
         if as_json:
             typer.echo(s.model_dump_json())
         else:
@@ -136,12 +161,16 @@ def _update(
 ) -> None:
     async def work() -> None:
         client = await open_client(ctx)
-        await _status(client, complaint_id, ctx.lang)
+        await _status(ctx, client, complaint_id)
         handle = client.get_workflow_handle(workflow_id(complaint_id))
         try:
-            s: ComplaintStatus = await handle.execute_update(update, cmd)
+            s: ComplaintStatus = await handle.execute_update(update, cmd, rpc_timeout=CALL_TIMEOUT)
         except WorkflowUpdateFailedError as e:
             raise Fail(REFUSED, _refused(e.cause, ctx.lang), {"accepted": False}) from None
+        except WorkflowUpdateRPCTimeoutOrCancelledError:
+            raise no_worker(ctx, complaint_id) from None
+        except RPCError as e:
+            raise unreachable(ctx, e) from None
         if ctx.as_json:
             typer.echo(s.model_dump_json())
         else:

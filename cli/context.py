@@ -63,6 +63,10 @@ def verbose() -> bool:
 
 LangOpt = Annotated[Lang, typer.Option("--lang", envvar="SHAQYRU_LANG")]
 JsonOpt = Annotated[bool, typer.Option("--json")]
+AllOpt = Annotated[bool, typer.Option("--all")]
+# A table of thousands of rows says nothing on a screen and takes seconds to lay out:
+# the soonest deadlines first, this many, unless --all.
+SHOWN_ROWS = 100
 ActorOpt = Annotated[str | None, typer.Option("--as", envvar="SHAQYRU_USER", show_default=False)]
 AppArg = Annotated[str, typer.Argument(show_default=False)]
 

@@ -1,19 +1,17 @@
-"""A case's history, event by event, in the words of the people who run it (`shaqyru
-history`). Reads Temporal's events and the case's own state; writes nothing."""
+"""A case's history in the words of the people who run it (`shaqyru history`), read from
+the journal the case keeps of itself: its steps, decisions, refusals, escalations,
+deliveries and complaints, each as the case recorded it. Writes nothing."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from temporalio.api.history.v1 import HistoryEvent
-from temporalio.client import Client
+from pydantic import ValidationError
 
 from cli.render import escalation_text, outside_text, refusal_text, span, step_name, when
-from cli.rows import Entry, working_left
-from cli.temporal import close_cause, failure_message
-from models.case import CaseStatus, Step
+from cli.rows import Entry, Execution, working_left
+from models.case import CaseEvent, CaseJournal, CaseStatus, Step
 from models.decisions import (
     ChairmanDecision,
     ChairmanVerdict,
@@ -22,9 +20,8 @@ from models.decisions import (
     MemberVerdict,
     ResultSigning,
 )
-from rules.signatures import signer
 from texts import has, t
-from workflows import search
+from workflows.application import KEPT_JOURNAL_HEAD
 
 _ACTION_STEP = {
     "forward": Step.forward,
@@ -32,36 +29,14 @@ _ACTION_STEP = {
     "chairman_decision": Step.decide,
     "sign_result": Step.sign,
 }
-_COMMANDS: dict[str, type] = {
+_COMMANDS: dict[str, type[Any]] = {
     "forward": Forward,
     "member_decision": MemberDecision,
     "chairman_decision": ChairmanDecision,
     "sign_result": ResultSigning,
 }
-_ACTIVITIES_SHOWN = {
-    "register_application",
-    "issue_result",
-    "deliver_to_cabinet",
-    "deliver_to_military_body",
-}
-_STOPPED_EVENTS = {
-    "workflow_execution_failed_event_attributes": "failed",
-    "workflow_execution_terminated_event_attributes": "terminated",
-    "workflow_execution_timed_out_event_attributes": "timed_out",
-    "workflow_execution_canceled_event_attributes": "canceled",
-}
-
-
-def _keyword(payload: Any) -> str | None:
-    # Read one keyword by hand: the SDK's typed decoder rejects the whole upsert when
-    # another attribute in it is being unset (a null Datetime).
-    if payload is None or not payload.data:
-        return None
-    try:
-        value = json.loads(payload.data)
-    except ValueError:
-        return None
-    return value if isinstance(value, str) else None
+# An application accepted this much after it was submitted waited for working hours.
+_WAITED = timedelta(minutes=1)
 
 
 def _what_was_done(action: str, cmd: Any, lang: str) -> str:
@@ -85,38 +60,24 @@ def _what_was_done(action: str, cmd: Any, lang: str) -> str:
     return t(f"a_{action}", lang) if has(f"a_{action}") else action
 
 
-def _action_text(action: str, cmd: Any, lang: str) -> str:
-    text = _what_was_done(action, cmd, lang)
-    block = getattr(cmd, "signature", None)
-    if block is None:
-        return text
-    # Who signed, as his certificate names him; `shaqyru audit` re-checks it offline.
-    who = signer(block)
-    name = who.get("name") or who.get("subject", "?")
-    return text + " " + t("h_signed_by", lang, subject=name, serial=who.get("serial", "?")[:16])
+def _command(action: str, event: CaseEvent) -> Any:
+    """The command as the case took it, from the journal line (its signed fields)."""
+    model = _COMMANDS.get(action)
+    fields = {k: v for k, v in event.data.items() if k not in ("action", "signed")}
+    try:
+        return model.model_validate(fields) if model else None
+    except ValidationError:  # a line of an older shape still tells who acted
+        return None
 
 
-class _Reader:
-    """Turns the events into entries; one method per kind of event that tells something."""
+class _Lines:
+    """Turns journal lines into entries; one method per kind of line."""
 
-    def __init__(self, client: Client, status: CaseStatus | None, lang: str) -> None:
-        self.client, self.status, self.lang = client, status, lang
+    def __init__(self, status: CaseStatus, lang: str) -> None:
+        self.status, self.lang = status, lang
         self.system, self.portal = t("system", lang), t("portal", lang)
-        self.scheduled: dict[int, str] = {}
-        self.timers: dict[str, str] = {}
-        self.updates: dict[str, tuple[datetime, str, Any]] = {}
-        self.rejections = list(status.rejections) if status else []
         self.entries: list[Entry] = []
-        self.last_step: str | None = None
-
-    async def decode(self, payloads: Any, hint: type | None) -> Any:
-        if not payloads:
-            return None
-        try:
-            conv = self.client.data_converter
-            return (await conv.decode(list(payloads), [hint] if hint else None))[0]
-        except Exception:  # an old or foreign payload must not stop the timeline
-            return None
+        self.issued = False
 
     def add(self, at: datetime, actor: str, text: str, kind: str, *extra: Any) -> None:
         self.entries.append(Entry(at, actor, text, kind, *extra))
@@ -124,8 +85,7 @@ class _Reader:
     def _against(self, action: str, at: datetime) -> tuple[str, bool]:
         """Which deadline an action was held to, and whether it came in time."""
         step = _ACTION_STEP.get(action)
-        s = self.status
-        d = next((d for d in s.deadlines if d.step == step), None) if s and step else None
+        d = next((d for d in self.status.deadlines if d.step == step), None) if step else None
         if d is None:
             return "", False
         left = working_left(d.due_at, at)
@@ -135,165 +95,118 @@ class _Reader:
             state = t("late_by", self.lang, late=span(-left, self.lang))
         return t("h_against", self.lang, due=when(d.due_at), state=state), at > d.due_at
 
-    def action(self, at: datetime, name: str, cmd: Any) -> None:
-        against, late = self._against(name, at)
-        self.add(at, getattr(cmd, "actor", "?"), _action_text(name, cmd, self.lang), "action",
-                 against, late)  # fmt: skip
+    def read(self, e: CaseEvent) -> None:
+        readers = {
+            "step": self.step,
+            "decision": self.decision,
+            "rejection": self.rejection,
+            "escalation": self.escalation,
+            "delivery": self.delivery,
+            "complaint": self.complaint,
+        }
+        if (read := readers.get(e.kind)) is not None:
+            read(e)
 
-    def rejected(self, at: datetime, actor: str, name: str, reason: str) -> None:
-        action = t(f"a_{name}", self.lang) if has(f"a_{name}") else name
-        self.add(at, actor, t("h_rejected", self.lang, action=action, reason=reason), "rejected")
-
-    async def started(self, ev: HistoryEvent, at: datetime) -> None:
-        # The input holds personal data: take the submission time from the status.
-        submitted = when(self.status.submitted_at if self.status else at)
-        self.add(at, self.portal, t("h_started", self.lang, submitted=submitted), "start")
-
-    async def upsert(self, ev: HistoryEvent, at: datetime) -> None:
-        fields = ev.upsert_workflow_search_attributes_event_attributes.search_attributes
-        step = _keyword(fields.indexed_fields.get(search.STEP.name))
-        if not step or step == self.last_step:
-            return
-        self.last_step = step
-        if step in (Step.accept, Step.done):
-            return
-        s, name = self.status, step_name(step, self.lang)
-        due = next((d for d in s.deadlines if d.step == step), None) if s else None
-        if due:
-            text = t("h_step_due", self.lang, step=name, due=when(due.due_at))
-        else:
-            text = t("h_step", self.lang, step=name)
-        self.add(at, self.system, text, "step")
-
-    async def scheduled_activity(self, ev: HistoryEvent, at: datetime) -> None:
-        name = ev.activity_task_scheduled_event_attributes.activity_type.name
-        self.scheduled[ev.event_id] = name
-
-    async def completed_activity(self, ev: HistoryEvent, at: datetime) -> None:
-        attrs = ev.activity_task_completed_event_attributes
-        name = self.scheduled.get(attrs.scheduled_event_id)
-        if name in _ACTIVITIES_SHOWN:
-            self.add(at, self.system, self._activity_text(name), "activity")
-
-    def _activity_text(self, name: str) -> str:
+    def step(self, e: CaseEvent) -> None:
         s, lang = self.status, self.lang
-        if name == "register_application":
-            number = s.registration.number if s and s.registration else "?"
-            return t("h_registered", lang, number=number)
-        if name == "issue_result":
-            refused = s is not None and s.outcome == "refused"
-            return t("h_issued_refusal" if refused else "h_issued_conclusion", lang)
-        addressee = "cabinet" if name == "deliver_to_cabinet" else "military"
-        sent = next((d for d in s.deliveries if d.addressee == addressee), None) if s else None
-        if sent is not None and sent.state == "queued":
-            return t(f"h_queued_{addressee}", lang)
-        return t(f"h_delivered_{addressee}", lang)
+        if e.step == Step.accept:
+            self._opened(e)
+        elif e.step == Step.register:
+            if e.at - s.submitted_at > _WAITED and s.reopened is None:
+                self.add(e.at, self.system, t("h_accepted", lang), "timer")
+        elif e.step == Step.forward:
+            number = s.registration.number if s.registration else "?"
+            self.add(e.at, self.system, t("h_registered", lang, number=number), "activity")
+        elif e.step in (Step.sign, Step.deliver) and not self.issued:
+            self.issued = True
+            refused = s.outcome == "refused"
+            text = t("h_issued_refusal" if refused else "h_issued_conclusion", lang)
+            self.add(e.at, self.system, text, "activity")
+        if e.step == Step.done:
+            self.add(e.at, self.system, t("h_closed", lang), "closed")
+        elif e.step != Step.accept:
+            due = next((d for d in s.deadlines if d.step == e.step and d.started_at >= e.at), None)
+            name = step_name(e.step, lang)
+            if due is not None:
+                text = t("h_step_due", lang, step=name, due=when(due.due_at))
+            else:
+                text = t("h_step", lang, step=name)
+            self.add(e.at, self.system, text, "step")
 
-    async def timer_started(self, ev: HistoryEvent, at: datetime) -> None:
-        meta = ev.user_metadata if ev.HasField("user_metadata") else None
-        summary = (
-            await self.decode([meta.summary], str) if meta and meta.HasField("summary") else ""
-        )
-        self.timers[ev.timer_started_event_attributes.timer_id] = summary or ""
-
-    async def timer_fired(self, ev: HistoryEvent, at: datetime) -> None:
-        summary = self.timers.get(ev.timer_fired_event_attributes.timer_id, "")
-        self.add(at, self.system, self._timer_text(summary), "timer")
-
-    def _timer_text(self, summary: str) -> str:
+    def _opened(self, e: CaseEvent) -> None:
         s, lang = self.status, self.lang
-        if summary.startswith("wait for the next working moment"):
-            return t("h_accepted", lang)
-        if not summary.startswith("deadline ") or s is None:
-            return t("h_timer", lang)
-        try:
-            due = datetime.fromisoformat(summary.removeprefix("deadline ").strip())
-        except ValueError:
-            return t("h_timer", lang)
-        step = next((d.step for d in s.deadlines if d.due_at == due), None)
-        if step is not None:
-            return t("h_deadline", lang, step=step_name(step, lang))
-        if s.term_due_at == due or s.term_breached:
-            return t("h_deadline", lang, step=t("term", lang))
-        return t("h_timer", lang)
-
-    async def signaled(self, ev: HistoryEvent, at: datetime) -> None:
-        attrs = ev.workflow_execution_signaled_event_attributes
-        name = attrs.signal_name
-        cmd = await self.decode(attrs.input.payloads, _COMMANDS.get(name))
-        actor = getattr(cmd, "actor", "?")
-        earliest = at - timedelta(seconds=1)
-        same = (r for r in self.rejections if (r.action, r.actor) == (name, actor))
-        rejected = next((r for r in same if r.at >= earliest), None)
-        if rejected is None:
-            self.action(at, name, cmd)
+        if (r := s.reopened) is not None:
+            # A new run of a case whose result a complaint revoked: it was not submitted.
+            kind = t("conclusion" if r.kind == "conclusion" else "refusal_notice", lang)
+            text = t("h_reopened", lang, id=r.complaint_id, kind=kind,
+                     issued=when(r.issued_at), revoked=when(r.revoked_at))  # fmt: skip
+            self.add(e.at, self.system, text, "start")
             return
-        self.rejections.remove(rejected)
-        texts = {"kk": rejected.kk, "ru": rejected.ru, "en": rejected.en}
-        self.rejected(at, actor, name, refusal_text(texts, rejected.en, self.lang))
+        # The application holds personal data: the journal keeps only when it came.
+        self.add(e.at, self.portal, t("h_started", lang, submitted=when(s.submitted_at)), "start")
 
-    async def update_accepted(self, ev: HistoryEvent, at: datetime) -> None:
-        req = ev.workflow_execution_update_accepted_event_attributes.accepted_request
-        cmd = await self.decode(req.input.args.payloads, _COMMANDS.get(req.input.name))
-        self.updates[req.meta.update_id] = (at, req.input.name, cmd)
+    def decision(self, e: CaseEvent) -> None:
+        action = str(e.data.get("action", "?"))
+        cmd = _command(action, e)
+        text = _what_was_done(action, cmd, self.lang)
+        who = e.data.get("signed")
+        if isinstance(who, dict):
+            # Who signed, as his certificate names him; `shaqyru audit` re-checks it.
+            name = who.get("name") or who.get("subject", "?")
+            serial = str(who.get("serial", "?"))[:16]
+            text += " " + t("h_signed_by", self.lang, subject=name, serial=serial)
+        against, late = self._against(action, e.at)
+        self.add(e.at, e.actor or "?", text, "action", against, late)
 
-    async def update_completed(self, ev: HistoryEvent, at: datetime) -> None:
-        attrs = ev.workflow_execution_update_completed_event_attributes
-        accepted = self.updates.get(attrs.meta.update_id)
-        if accepted is None:
-            return
-        when_accepted, name, cmd = accepted
-        if not attrs.outcome.HasField("failure"):
-            self.action(when_accepted, name, cmd)
-            return
-        failure = attrs.outcome.failure
-        details = await self.decode(failure.application_failure_info.details.payloads, None)
-        message = await failure_message(self.client, failure)
-        reason = refusal_text(details, message, self.lang)
-        self.rejected(when_accepted, getattr(cmd, "actor", "?"), name, reason)
+    def rejection(self, e: CaseEvent) -> None:
+        name = str(e.data.get("action", "?"))
+        action = t(f"a_{name}", self.lang) if has(f"a_{name}") else outside_text(name)
+        reason = refusal_text(e.data, str(e.data.get("en", "")), self.lang)
+        text = t("h_rejected", self.lang, action=action, reason=reason)
+        self.add(e.at, e.actor or "?", text, "rejected")
 
-    async def completed(self, ev: HistoryEvent, at: datetime) -> None:
-        self.add(at, self.system, t("h_closed", self.lang), "closed")
+    def escalation(self, e: CaseEvent) -> None:
+        what = escalation_text(str(e.data.get("kind", "")), str(e.data.get("note", "")), self.lang)
+        self.add(e.at, self.system, t("h_escalation", self.lang, what=what), "escalation")
 
-    async def stopped(self, ev: HistoryEvent, at: datetime) -> None:
-        kind = ev.WhichOneof("attributes") or ""
-        state = t(f"run_{_STOPPED_EVENTS[kind]}", self.lang)
-        by, reason = await close_cause(self.client, ev)
-        reason = outside_text(reason)
-        if reason:
-            text = t("h_stopped_reason", self.lang, state=state, reason=reason)
-        else:
-            text = t("h_stopped", self.lang, state=state)
-        self.add(at, outside_text(by) or self.system, text, "closed")
+    def delivery(self, e: CaseEvent) -> None:
+        addressee = "military" if e.data.get("addressee") == "military" else "cabinet"
+        queued = e.data.get("state") == "queued"
+        key = f"h_queued_{addressee}" if queued else f"h_delivered_{addressee}"
+        self.add(e.at, self.system, t(key, self.lang), "activity")
 
-
-_HANDLERS = {
-    "workflow_execution_started_event_attributes": _Reader.started,
-    "upsert_workflow_search_attributes_event_attributes": _Reader.upsert,
-    "activity_task_scheduled_event_attributes": _Reader.scheduled_activity,
-    "activity_task_completed_event_attributes": _Reader.completed_activity,
-    "timer_started_event_attributes": _Reader.timer_started,
-    "timer_fired_event_attributes": _Reader.timer_fired,
-    "workflow_execution_signaled_event_attributes": _Reader.signaled,
-    "workflow_execution_update_accepted_event_attributes": _Reader.update_accepted,
-    "workflow_execution_update_completed_event_attributes": _Reader.update_completed,
-    "workflow_execution_completed_event_attributes": _Reader.completed,
-    **{kind: _Reader.stopped for kind in _STOPPED_EVENTS},
-}
+    def complaint(self, e: CaseEvent) -> None:
+        text = t("h_complaint", self.lang, id=outside_text(str(e.data.get("complaint_id", "?"))))
+        self.add(e.at, self.system, text, "complaint")
 
 
-async def timeline(
-    client: Client, events: list[HistoryEvent], status: CaseStatus | None, lang: str
+
+def _stopped(run: Execution, lang: str) -> list[Entry]:
+    """The line of a run stopped from outside: the server's, not the case's."""
+    if not run.stopped or run.closed_at is None:
+        return []
+    state = t(f"run_{run.state}", lang)
+    if run.reason:
+        text = t("h_stopped_reason", lang, state=state, reason=run.reason)
+    else:
+        text = t("h_stopped", lang, state=state)
+    return [Entry(run.closed_at, run.by or t("system", lang), text, "closed")]
+
+
+def timeline(
+    journal: CaseJournal | None, status: CaseStatus | None, run: Execution, lang: str
 ) -> list[Entry]:
-    """The case's history, event by event, in the words of the people who run it."""
-    reader = _Reader(client, status, lang)
-    for ev in events:
-        handler = _HANDLERS.get(ev.WhichOneof("attributes") or "")
-        if handler is not None:
-            await handler(reader, ev, ev.event_time.ToDatetime(tzinfo=UTC))
-    # Escalations are decisions of the workflow itself, kept in its state: the history
-    # holds only the timer that caused them.
-    for e in status.escalations if status else []:
-        what = escalation_text(e.kind, e.note, lang)
-        reader.add(e.at, reader.system, t("h_escalation", lang, what=what), "escalation")
-    return sorted(reader.entries, key=lambda e: e.at)
+    """The case's journal, line by line, in the words of the people who run it."""
+    if journal is None or status is None:
+        # A stopped or jammed case that cannot give its journal: what the server knows.
+        at = run.closed_at or datetime.now(UTC)
+        return [Entry(at, t("system", lang), t("h_no_journal", lang), "unreadable"),
+                *_stopped(run, lang)]  # fmt: skip
+    lines = _Lines(status, lang)
+    for i, e in enumerate(journal.events):
+        lines.read(e)
+        if journal.omitted and i == KEPT_JOURNAL_HEAD - 1 and lines.entries:
+            text = t("h_omitted", lang, count=journal.omitted)
+            lines.add(lines.entries[-1].at, lines.system, text, "omitted")
+    return sorted([*lines.entries, *_stopped(run, lang)], key=lambda e: e.at)
+

@@ -167,11 +167,14 @@ def status_json(s: CaseStatus | None, now: datetime, run: Execution | None = Non
     return data
 
 
-def render_cases(rows: list[CaseRow], now: datetime, lang: str, title: str, out: Console) -> None:
+def render_cases(
+    rows: list[CaseRow], now: datetime, lang: str, title: str, out: Console, limit: int | None
+) -> None:
     table = Table(title=title, title_justify="left")
     for col in ("app", "number", "service", "ground", "step", "due", "left", "waiting"):
         table.add_column(t(f"col_{col}", lang))
-    for r in rows:
+    shown = rows if limit is None else rows[:limit]
+    for r in shown:
         late = r.late(now)
         if r.jammed:
             left = t("jammed", lang, attempt=r.task_attempt)
@@ -191,6 +194,8 @@ def render_cases(rows: list[CaseRow], now: datetime, lang: str, title: str, out:
             ", ".join(r.waiting_for),
         )
     out.print(table)
+    if len(shown) < len(rows):
+        out.print(Text(t("rows_more", lang, shown=len(shown), n=len(rows)), style="dim"))
 
 
 def _row_name(r: CaseRow, lang: str) -> str:

@@ -166,7 +166,7 @@ def _decision_and_result(s: CaseStatus, lang: str, out: Console) -> None:
         out.print(Text(t("decision", lang), style="bold"))
         line = f"  {d.actor}: {t('grant' if d.verdict == 'grant' else 'deny', lang)}"
         if d.until:
-            line += f" ({t('until', lang)} {d.until.isoformat()})"
+            line += f" ({t('until_date', lang, date=d.until.isoformat())})"
         out.print(f"{line} — {when(s.decided_at)}")
         if d.refusal_ground:
             out.print(f"  {t('refusal_ground', lang)}: {d.refusal_ground}")
@@ -178,7 +178,7 @@ def _decision_and_result(s: CaseStatus, lang: str, out: Console) -> None:
         out.print(Text(t("result", lang), style="bold"))
         line = f"  {kind}, {r.registration_number}, {when(r.issued_at)}"
         if r.until:
-            line += f", {t('until', lang)} {r.until.isoformat()}"
+            line += f", {t('until_date', lang, date=r.until.isoformat())}"
         out.print(line)
 
 

@@ -34,7 +34,9 @@ def render(s: ComplaintStatus, lang: str, out: Console) -> None:
         if s.reconsider_sent is False:
             out.print(f"  {t('complaint_not_taken', lang)}", style="red")
     if s.answer is not None:
-        line = f"{t('complaint_answer', lang)}: {s.answer.kind}, {s.answer.sha256[:16]}"
+        # Named as `shaqyru documents` writes it out: the file, and its hash's beginning.
+        file, sha = f"{s.answer.kind}.pdf", s.answer.sha256[:16]
+        line = f"{t('complaint_answer', lang)}: {file} (SHA-256 {sha}…)"
         if s.delivery is not None:
             line += f" — {t(f'delivery_{s.delivery.state.value}', lang)}"
         out.print(line)

@@ -42,7 +42,7 @@ from documents.identity import (
     personal_key_path,
     sign_command,
 )
-from models.case import CaseStatus, Step
+from models.case import CaseJournal, CaseStatus, Step
 from texts import t
 from workflows import search
 from workflows.application import WORKFLOW_NAME, ApplicationWorkflow, workflow_id
@@ -184,18 +184,40 @@ async def fetch_case(ctx: Ctx, client: Client, app: str) -> tuple[Execution, Cas
     except (RPCError, WorkflowQueryFailedError) as e:
         if run.stopped or run.jammed:
             return run, None
-        # A query the case fails, or one refused because its workflow task has failed.
-        if isinstance(e, WorkflowQueryFailedError) or e.status == RPCStatusCode.FAILED_PRECONDITION:
-            raise Fail(
-                UNREACHABLE,
-                t("run_no_state", ctx.lang),
-                {"error": "query_failed", "app": app},
-                t("hint_worker", ctx.lang),
-                outside_text(str(e)),
-            ) from None
-        if e.status in (RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.CANCELLED):
-            raise no_worker(ctx, app) from None
-        raise unreachable(ctx, e) from None
+        raise _unanswered(ctx, app, e) from None
+
+
+async def fetch_journal(
+    ctx: Ctx, client: Client, app: str, run: Execution, status: CaseStatus | None
+) -> CaseJournal | None:
+    """The journal the case keeps of itself: in a closed case's result, else from the case
+    (a worker answers). None when a stopped or jammed case cannot give it."""
+    if status is not None and status.journal is not None:
+        return status.journal
+    if run.jammed:
+        return None
+    handle = client.get_workflow_handle(workflow_id(app))
+    try:
+        return await handle.query(ApplicationWorkflow.journal, rpc_timeout=CALL_TIMEOUT)
+    except (RPCError, WorkflowQueryFailedError) as e:
+        if run.stopped:
+            return None
+        raise _unanswered(ctx, app, e) from None
+
+
+def _unanswered(ctx: Ctx, app: str, e: RPCError | WorkflowQueryFailedError) -> Fail:
+    # A query the case fails, or one refused because its workflow task has failed.
+    if isinstance(e, WorkflowQueryFailedError) or e.status == RPCStatusCode.FAILED_PRECONDITION:
+        return Fail(
+            UNREACHABLE,
+            t("run_no_state", ctx.lang),
+            {"error": "query_failed", "app": app},
+            t("hint_worker", ctx.lang),
+            outside_text(str(e)),
+        )
+    if e.status in (RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.CANCELLED):
+        return no_worker(ctx, app)
+    return unreachable(ctx, e)
 
 
 # ---- lists from the visibility store ------------------------------------------------

@@ -3,7 +3,8 @@ records that pass between the workflow and its activities."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from bisect import bisect_right
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from pydantic import BaseModel, Field, computed_field
@@ -12,6 +13,7 @@ from models.decisions import ChairmanDecision, MemberVerdict
 from models.findings import Finding
 from models.result import Result
 from models.roster import District
+from models.signature import CaseTrust
 
 
 class Step(StrEnum):
@@ -42,6 +44,41 @@ class Moment(BaseModel):
     at: datetime
     local_date: date
     calendar: str = Field(description="Version of the calendar that answered")
+
+
+class WorkingWindow(BaseModel):
+    """The calendar's working intervals from one moment on, kept in history like any
+    calendar answer: a case sets each step's deadline from it, with the calendar's own
+    arithmetic, instead of asking the calendar once a step. A day declared off after the
+    answer still moves a deadline: the case asks again when a timer fires."""
+
+    starts: list[datetime] = Field(max_length=200)
+    ends: list[datetime] = Field(max_length=200)
+    calendar: str
+
+    def accept(self, t: datetime) -> datetime | None:
+        """`t` if it is a working moment, else the next interval's start."""
+        i = bisect_right(self.starts, t) - 1
+        if i >= 0 and t <= self.ends[i]:
+            return t
+        return self.starts[i + 1] if i + 1 < len(self.starts) else None
+
+    def add(self, t: datetime, amount: timedelta) -> datetime | None:
+        """rules.calendar.add_working_time, within the window; None beyond its end."""
+        at = self.accept(t)
+        if at is None:
+            return None
+        i = bisect_right(self.starts, at) - 1
+        need = amount
+        while True:
+            room = self.ends[i] - at
+            if need <= room:
+                return at + need
+            need -= room
+            i += 1
+            if i >= len(self.starts):
+                return None
+            at = self.starts[i]
 
 
 class Registration(BaseModel):
@@ -209,6 +246,9 @@ class CaseStatus(BaseModel):
     complaints: list[ComplaintNote] = Field(
         default_factory=list, description="Complaints upheld while the case was open"
     )
+    journal: CaseJournal | None = Field(
+        default=None, description="In the result of a closed case: its journal, for `history`"
+    )
 
     @property
     def overdue(self) -> bool:
@@ -234,6 +274,22 @@ class CaseEvent(BaseModel):
     step: Step
     actor: str | None = None
     data: dict = Field(default_factory=dict)
+
+
+class Opened(BaseModel):
+    """A registered application and what its caseworkers' signatures are checked against:
+    one activity's answer, so that a new case spends one step of its history on both."""
+
+    registration: Registration
+    trust: CaseTrust
+
+
+class CaseJournal(BaseModel):
+    """The journal a case keeps of itself, for `shaqyru history`: its first lines and its
+    latest, with the count of those left out between them."""
+
+    events: list[CaseEvent]
+    omitted: int = 0
 
 
 Registration.model_rebuild()

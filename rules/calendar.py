@@ -387,6 +387,25 @@ def add_working_time(t: datetime, amount: timedelta) -> datetime:
     return _from_us(table.starts[j] + target - table.done_before[j])
 
 
+def working_intervals(t: datetime, count: int) -> list[tuple[datetime, datetime]]:
+    """The `count` working intervals from the one `t` falls in (or the next after it),
+    across years: what a case needs to set its deadlines without asking again."""
+    us, year = _instant(t)
+    start, year = _accept(us, year)
+    table = _year(year)
+    i = bisect_right(table.starts, start) - 1
+    found: list[tuple[datetime, datetime]] = []
+    while len(found) < count:
+        if i >= len(table.starts):
+            year, i = year + 1, 0
+            if year > LAST_YEAR:
+                break
+            table = _year(year)
+        found.append((_from_us(table.starts[i]), _from_us(table.ends[i])))
+        i += 1
+    return found
+
+
 def add_working_days(t: datetime, n: int) -> datetime:
     """`add_working_time(t, n * WORKING_DAY)`: the deadline of `n` working days."""
     if isinstance(n, bool) or not isinstance(n, int):
@@ -418,6 +437,7 @@ __all__ = [
     "LAST_YEAR",
     "TIME_ZONE",
     "WORKING_DAY",
+    "working_intervals",
     "WORKING_HOURS",
     "WORKING_WEEKDAYS",
     "CalendarDataError",

@@ -26,6 +26,13 @@ from tests.helpers import worker_for as worker_for
 from workflows import search
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked `long` first, in their order: the test processes (pytest -n, with
+    --dist worksteal in scripts/test) then share out the short ones around them, and
+    none is left running a minute-long test alone at the end of the suite."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def keyring(tmp_path_factory) -> Iterator[codec.KeyFile]:
     """The tests' own key ring, never a real one. SHAQYRU_KEYRING names it for the whole

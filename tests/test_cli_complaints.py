@@ -1,20 +1,21 @@
 """The complaint commands as the portal, the chairman and the reviewing body run them:
-the installed `shaqyru` in a subprocess, against the dev server, with a worker in this
-process that runs both the case and its complaint."""
+the `shaqyru` command in a subprocess (tests/test_cli_cases.py `Cli`), against the dev
+server, with a worker in this process that runs both the case and its complaint."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, date, datetime
 
+import pytest
 import pytest_asyncio
 from temporalio.worker import Worker
 
 from activities import all_activities
-from tests.test_cli_cases import CHAIR, MEMBERS, Cli, cli_env, state, until_step
+from tests import helpers
+from tests.test_cli_cases import CHAIR, CLI_WAIT, MEMBERS, Cli, cli_env, state, until_step
 from workflows.application import ApplicationWorkflow
 from workflows.complaint import ComplaintWorkflow
 from workflows.runner import workflow_runner
@@ -39,11 +40,7 @@ async def cli(dev_env, signed_context, dev_keys, executor, tmp_path) -> AsyncIte
 
 async def eventually(check: Callable[[], Awaitable[bool]], what: str) -> None:
     # The visibility store and a new run come a moment after the action.
-    for _ in range(100):
-        if await check():
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError(what)
+    await helpers.eventually(check, bool, what, within=CLI_WAIT, every=0.1)
 
 
 async def ok(cli: Cli, *args: str) -> str:
@@ -52,6 +49,7 @@ async def ok(cli: Cli, *args: str) -> str:
     return run.out
 
 
+@pytest.mark.long
 async def test_a_complaint_upheld_sends_the_case_to_be_decided_again(cli: Cli) -> None:
     app, path = cli.application()
     await ok(cli, "submit", str(path))

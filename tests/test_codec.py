@@ -8,7 +8,6 @@ import json
 import os
 import sqlite3
 import subprocess
-import sys
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,12 +23,11 @@ from temporalio.worker import Replayer
 import codec
 from codec.payloads import ENCODING, KEY_ID, encrypt
 from models.tables import ResultRow
-from tests.helpers import HISTORIES, application
+from tests.helpers import HISTORIES, application, shaqyru
 from workflows.application import ApplicationWorkflow
 from workflows.complaint import ComplaintWorkflow
 from workflows.runner import workflow_runner
 
-SHAQYRU = str(Path(sys.executable).parent / "shaqyru")
 RECORDED = sorted(HISTORIES.glob("*.json"))
 
 
@@ -203,8 +201,9 @@ def test_an_encrypted_history_decrypts_in_place_to_its_plain_form():
 def keys_cli(ring: Path, *args: str) -> subprocess.CompletedProcess:
     # Its wording is checked in English; the language tests check the others.
     env = {**os.environ, "SHAQYRU_KEYRING": str(ring), "SHAQYRU_LANG": "en"}
+    # A process of its own, forked with the command already imported (tests/helpers.py).
     return subprocess.run(
-        [SHAQYRU, "keys", *args], env=env, capture_output=True, text=True, timeout=60
+        [*shaqyru(), "keys", *args], env=env, capture_output=True, text=True, timeout=60
     )
 
 

@@ -98,23 +98,47 @@ CASE_COMMANDS = [
     ["vote", "X", "agree", "--as", "esil-m1"],
     ["decide", "X", "grant", "--until", "2027-06-30", "--as", "esil-chair"],
     ["sign", "X", "--as", "esil-chair"],
+    ["audit", "X"],
     ["complaint", "show", "C-1"],
+    ["complaint", "satisfy", "C-1", "--reason", "Анықтама жарамды", "--as", "esil-chair"],
+    ["complaint", "pass", "C-1", "--as", "esil-chair"],
+    ["complaint", "decide", "C-1", "upheld", "--reason", "Анықтама жарамды", "--as", "reviewer"],
+    # The portal's two: what they send is read and checked first, then the server is asked.
+    ["submit", "{application}"],
+    ["complaint", "file", "{complaint}", "--reviewer", "region-reviewer"],
 ]
 
 
 @pytest.fixture
-def server_down(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def server_down(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """No server at the address; a well-formed application and complaint to send it."""
+    import json
+
     import codec
+    from tests.test_cli_cases import EXAMPLE, recent_working_moment
 
     monkeypatch.setenv("TEMPORAL_ADDRESS", "127.0.0.1:1")
     monkeypatch.setenv("SHAQYRU_DATA", str(tmp_path))
     monkeypatch.setenv("SHAQYRU_KEYRING", str(tmp_path / "keyring.json"))
     codec.KeyFile(tmp_path / "keyring.json").create()
+    application = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    application["submitted_at"] = recent_working_moment().isoformat()
+    complaint = {
+        "complaint_id": "C-1", "application_id": application["application_id"],
+        "act": "refusal", "text": "Анықтама жарамды.", "filed_at": "2026-04-14T10:00:00+05:00",
+    }  # fmt: skip
+    files = {"application": tmp_path / "application.json", "complaint": tmp_path / "complaint.json"}
+    for name, data in (("application", application), ("complaint", complaint)):
+        files[name].write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return {name: str(path) for name, path in files.items()}
 
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("args", CASE_COMMANDS, ids=" ".join)
-def test_a_server_that_is_down(capsys, server_down, lang: str, args: list[str]) -> None:
+def test_a_server_that_is_down(
+    capsys, server_down: dict[str, str], lang: str, args: list[str]
+) -> None:
+    args = [a.format(**server_down) for a in args]
     code, text = shaqyru(capsys, *args, "--lang", lang)
     assert code == 3, text
     assert "./scripts/up" in text and "127.0.0.1:1" in text

@@ -196,6 +196,7 @@ def census(url: str, finals: dict[str, CaseStatus]) -> dict[str, int]:
     return {"cases": len(finals), "duplicates": duplicated, "losses": lost, "gaps": gaps}
 
 
+@pytest.mark.long
 @pytest.mark.parametrize(
     ("workers", "cases"),
     [

@@ -32,6 +32,12 @@ def test_histories_are_recorded():
         "signed-granted",
         "signed-granted-v2",
         "refusal-with-findings",
+        # Cases opened since the patch "lean-history".
+        "deferral-granted-lean",
+        "signed-granted-v2-lean",
+        "term-breach-lean",
+        "hostile-signals-lean",
+        "complaint-upheld-decided-again-lean",
     } <= names
 
 

@@ -27,6 +27,7 @@ from tests.helpers import (
     worker_for,
 )
 from workflows import search
+from workflows.application import ApplicationWorkflow, workflow_id
 
 DAY = calendar.WORKING_DAY
 
@@ -274,7 +275,17 @@ async def test_worker_replaced_mid_review(time_env, tmp_path, executor):
     app = application(submitted)
     first = make_context(tmp_path)
     async with worker_for(client, first, executor, tq, sticky=False):
-        handle = await start(client, app, tq)
+        # The time-skipping server may hand the next workflow task to a poll the first
+        # worker dropped on its way out; that task is tried again when its timeout runs
+        # out, after 3 s here rather than the default 10. Nothing else about the case
+        # changes: its code, timers and activities' timeouts are its own.
+        handle = await client.start_workflow(
+            ApplicationWorkflow.run,
+            app,
+            id=workflow_id(app.application_id),
+            task_queue=tq,
+            task_timeout=timedelta(seconds=3),
+        )
         s, chairman, members = await registered(time_env, handle, submitted)
         number = s.registration.number
         await update(handle, "forward", forward(chairman))

@@ -55,4 +55,4 @@ def language(value: str | None) -> Lang:
 
 
 # Every area's table, so that importing `texts` gives the whole catalogue.
-from texts import cases, cli, complaints, domain, help  # noqa: E402, F401, I001
+from texts import cases, cli, complaints, domain, help, history, signatures  # noqa: E402, F401, I001

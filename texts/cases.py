@@ -152,6 +152,11 @@ CASES: Table = {
         "{actor}: заявления и жалобы, ожидающие ваших действий ({n})",
         "{actor}: cases and complaints waiting for you ({n})",
     ),
+    "rows_more": (
+        "мерзімі ең жақын {shown} жол көрсетілді, барлығы {n}; бәрі: --all немесе --json",
+        "показаны {shown} строк с ближайшим сроком из {n}; все: --all или --json",
+        "{shown} rows with the nearest deadline shown of {n}; all of them: --all or --json",
+    ),
     "inbox_empty": (
         "{actor}: сізді күтетін өтініш те, шағым да жоқ",
         "{actor}: нет ни заявлений, ни жалоб, ожидающих вас",
@@ -269,7 +274,7 @@ CASES: Table = {
     "refuse": ("бас тартты", "отказ", "refuses"),
     "grant": ("беру", "предоставить", "grant"),
     "deny": ("бас тарту", "отказать", "refuse"),
-    "until": ("дейін", "до", "until"),
+    "until_date": ("{date} дейін", "до {date}", "until {date}"),
     "reasons": ("Себептері", "Причины", "Reasons"),
     "refusal_ground": ("9-тармақтың негізі", "Основание п. 9", "Ground of para. 9"),
     "conclusion": ("қорытынды", "заключение", "conclusion"),
@@ -297,16 +302,6 @@ CASES: Table = {
         "Комиссия назар аударатын мән-жайлар:",
         "Обстоятельства, которые должна оценить комиссия:",
         "Findings the commission must weigh:",
-    ),
-    "h_queued_cabinet": (
-        "жеке кабинетке арналған құжат шығыс жәшігінде кезекте (мекенжай бапталмаған)",
-        "документ для личного кабинета в очереди исходящих (адрес не настроен)",
-        "queued in the outbox for the personal cabinet (no endpoint)",
-    ),
-    "h_queued_military": (
-        "жергілікті әскери басқару органына арналған құжат шығыс жәшігінде кезекте",
-        "документ для местного органа военного управления в очереди исходящих",
-        "queued in the outbox for the local military administration body (no endpoint)",
     ),
     "not_delivered": ("жеткізілмеді", "не доставлено", "not delivered"),
     "cabinet": ("жеке кабинет", "личный кабинет", "personal cabinet"),
@@ -336,114 +331,16 @@ CASES: Table = {
         "напоминание: срок решения пропущен",
         "reminder: the decision is overdue",
     ),
+    "esc_records_unavailable": (
+        "мемлекеттік тіркелімдердің деректері келмеді",
+        "сведения из государственных реестров не поступили",
+        "the state records did not come",
+    ),
     "esc_term_breach": (
         "қызметтің 5 жұмыс күндік мерзімі өтті",
         "истёк 5-дневный срок оказания услуги",
         "the 5-working-day term has run out",
     ),
-    # --- history --------------------------------------------------------------------
-    "history_title": (
-        "{app}: істің тарихы",
-        "{app}: история дела",
-        "{app}: history of the case",
-    ),
-    "h_started": (
-        "өтініш порталда берілді ({submitted}), іс ашылды",
-        "заявление подано на портале ({submitted}), дело открыто",
-        "application submitted on the portal ({submitted}); case opened",
-    ),
-    "h_accepted": (
-        "жұмыс уақыты басталды: өтініш қабылданды",
-        "начало рабочего времени: заявление принято",
-        "working time began: the application is accepted",
-    ),
-    "h_step": ("«{step}» кезеңі басталды", "начат этап «{step}»", "step '{step}' began"),
-    "h_step_due": (
-        "«{step}» кезеңі басталды, мерзімі {due}",
-        "начат этап «{step}», срок {due}",
-        "step '{step}' began, due {due}",
-    ),
-    "h_registered": (
-        "өтініш тіркелді, № {number}",
-        "заявление зарегистрировано, № {number}",
-        "registered as no. {number}",
-    ),
-    "h_issued_conclusion": ("қорытынды шығарылды", "выдано заключение", "conclusion issued"),
-    "h_issued_refusal": (
-        "бас тарту туралы хабарлама шығарылды",
-        "выдано уведомление об отказе",
-        "refusal notice issued",
-    ),
-    "h_delivered_cabinet": (
-        "өтініш берушінің жеке кабинетіне жеткізілді",
-        "доставлено в личный кабинет заявителя",
-        "delivered to the applicant's personal cabinet",
-    ),
-    "h_delivered_military": (
-        "жергілікті әскери басқару органына жеткізілді",
-        "доставлено в местный орган военного управления",
-        "delivered to the local military administration body",
-    ),
-    "h_deadline": (
-        "«{step}» кезеңінің мерзімі жетті",
-        "наступил срок этапа «{step}»",
-        "the deadline of step '{step}' came",
-    ),
-    "h_timer": ("таймер іске қосылды", "сработал таймер", "a timer fired"),
-    "h_forward": (
-        "өтінішті мүшелерге жолдады: {members}",
-        "направил заявление членам комиссии: {members}",
-        "forwarded the application to: {members}",
-    ),
-    "h_forward_all": (
-        "өтінішті комиссияның барлық мүшелеріне жолдады",
-        "направил заявление всем членам комиссии",
-        "forwarded the application to all members",
-    ),
-    "h_agree": ("келісім берді", "дал согласие", "agreed"),
-    "h_refuse": (
-        "бас тартты (9-тармақтың {ground}-негізі): {details}",
-        "отказал (основание {ground} п. 9): {details}",
-        "refused (ground {ground} of para. 9): {details}",
-    ),
-    "h_sign": (
-        "құжатқа өз қолтаңбасын қойды",
-        "подписал документ своей подписью",
-        "signed the document with his own key",
-    ),
-    "h_signed_by": (
-        "[қол қойған: {subject}, сертификат {serial}]",
-        "[подписано: {subject}, сертификат {serial}]",
-        "[signed: {subject}, certificate {serial}]",
-    ),
-    "h_grant": ("босатуды берді", "предоставил освобождение", "granted the exemption"),
-    "h_grant_until": (
-        "кейінге қалдыруды {until} дейін берді",
-        "предоставил отсрочку до {until}",
-        "granted a deferral until {until}",
-    ),
-    "h_deny": (
-        "бас тартты: {reasons}",
-        "отказал: {reasons}",
-        "refused: {reasons}",
-    ),
-    "h_rejected": (
-        "{action} әрекеті қабылданбады: {reason}",
-        "действие «{action}» отклонено: {reason}",
-        "'{action}' was rejected: {reason}",
-    ),
-    "h_escalation": ("ЕСКЕРТУ: {what}", "ЭСКАЛАЦИЯ: {what}", "ESCALATION: {what}"),
-    "h_closed": ("іс жабылды", "дело закрыто", "case closed"),
-    "h_stopped": ("іс жабылды ({state})", "дело закрыто ({state})", "case closed ({state})"),
-    "h_stopped_reason": (
-        "іс жабылды ({state}): {reason}",
-        "дело закрыто ({state}): {reason}",
-        "case closed ({state}): {reason}",
-    ),
-    "h_against": ("мерзімі {due}: {state}", "срок {due}: {state}", "due {due}: {state}"),
-    "a_forward": ("жолдау", "направление", "forward"),
-    "a_member_decision": ("мүшенің шешімі", "решение члена комиссии", "member's decision"),
-    "a_chairman_decision": ("төрағаның шешімі", "решение председателя", "chairman's decision"),
 }
 
 register(CASES)

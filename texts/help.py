@@ -39,6 +39,11 @@ HELP: Table = {
         "Язык сообщений (по умолчанию kk, государственный язык).",
         "Language of the messages (default kk, the state language).",
     ),
+    "help.param.show_all": (
+        "Барлық жолды көрсету (әдетте мерзімі ең жақын 100 жол)",
+        "Показать все строки (обычно 100 с ближайшим сроком)",
+        "Show every row (by default the 100 with the nearest deadline)",
+    ),
     "help.param.as_json": (
         "Скриптерге арналған машиналық шығыс (JSON).",
         "Машиночитаемый вывод для скриптов (JSON).",

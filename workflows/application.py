@@ -16,7 +16,7 @@ from temporalio.common import RawValue, SearchAttributeUpdate
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.calendar import calendar_acceptance
+    from activities.calendar import calendar_acceptance, calendar_window
     from activities.chairman import ChairmanSeal
     from activities.delivery import Courier
     from activities.gateway import Gateway
@@ -29,6 +29,7 @@ with workflow.unsafe.imports_passed_through():
     from models.case import (
         Addressee,
         CaseEvent,
+        CaseJournal,
         CaseStatus,
         ComplaintNote,
         Deadline,
@@ -41,6 +42,7 @@ with workflow.unsafe.imports_passed_through():
         Outcome,
         Rejection,
         Step,
+        WorkingWindow,
     )
     from models.complaint import Reconsider, Reopen
     from models.decisions import (
@@ -52,6 +54,7 @@ with workflow.unsafe.imports_passed_through():
         ResultSigning,
     )
     from models.signature import CaseTrust, command_fields
+    from rules.calendar import WORKING_DAY
     from rules.eligibility import last_day_of_liability
     from rules.findings import finding, findings
     from rules.iin import check_iin
@@ -92,6 +95,12 @@ JOURNALED_REJECTIONS = 50
 # this many, so that a signed command refused at the wrong step cannot be sent again
 # once the step is right.
 KEPT_NONCES = 200
+# The journal kept for the `journal` query: the first lines always (the submission, the
+# first steps), then the latest; a forgotten case's reminders push the middle out.
+KEPT_JOURNAL = 300
+KEPT_JOURNAL_HEAD = 50
+# Steps held to a working-day deadline: `_step_deadline` publishes them.
+DEADLINE_STEPS = frozenset({Step.forward, Step.review, Step.decide, Step.sign, Step.deliver})
 # Complaints upheld about an open case: more than this many is a pattern already on record.
 KEPT_COMPLAINTS = 10
 # How far ahead of the case's clock a signer's clock may run.
@@ -122,6 +131,12 @@ class ApplicationWorkflow:
         self._published: dict[str, Any] = {}
         self._nonces: list[str] = []
         self._reopen: Reopen | None = None
+        self._lean: bool | None = None
+        self._window: WorkingWindow | None = None
+        # The journal the case keeps for `shaqyru history` (the `journal` query): every
+        # line, but a forgotten case's daily reminders cannot grow it without end.
+        self._kept: list[CaseEvent] = []
+        self._omitted = 0
         parsed = parse_command(Application, args)
         if isinstance(parsed, Application):
             self._status = CaseStatus(
@@ -153,6 +168,14 @@ class ApplicationWorkflow:
             step=Step.accept,
             submitted_at=workflow.now(),
         )
+
+    def _patched(self, patch_id: str) -> bool:
+        """`workflow.patched`, but a case opened since "lean-history" takes every earlier
+        change without a marker of its own in its history. The first call decides, and
+        it comes before any code that differs between the versions."""
+        if self._lean is None:
+            self._lean = workflow.patched("lean-history")
+        return self._lean or workflow.patched(patch_id)
 
     def _take(self, app: Application) -> None:
         self._app = app
@@ -190,24 +213,28 @@ class ApplicationWorkflow:
         self._enter(Step.done)
         await workflow.wait_condition(lambda: not self._journal)
         journal.cancel()
+        # The result carries the case's journal: `history` reads a closed case without
+        # a worker, as `show` does.
+        self._status.journal = self.journal()
         return self._status
 
     async def _prepare(self) -> None:
         s = self._status
         assert s.registration is not None
         # Cases opened before caseworkers signed their actions go on without signatures.
-        if workflow.patched("signed-actions"):
+        if self._trust is None and self._patched("signed-actions"):
             self._trust = await workflow.execute_activity_method(
                 Registrar.capture_trust,
                 s.registration.commission,
                 summary="Capture the trusted CAs and the commission's certificates",
                 **ONCE,
             )
+        if self._trust is not None:
             s.signed_actions = self._trust.trust is not None
         # The acceptance mark to the personal cabinet, and the state records through the
         # gateway, compared with the application: neither holds up the forward step. A
         # case decided again had both in its first run.
-        if self._reopen is None and workflow.patched("acceptance-mark-and-records"):
+        if self._reopen is None and self._patched("acceptance-mark-and-records"):
             self._side_tasks = [
                 asyncio.create_task(self._mark_acceptance()),
                 asyncio.create_task(self._weigh_records()),
@@ -258,7 +285,7 @@ class ApplicationWorkflow:
         # Nothing leaves the commission that the chairman has not signed himself; a case
         # that takes unsigned actions (no trust anchors) has no key of his to check.
         if self._trust is not None and self._trust.trust is not None:
-            if workflow.patched("chairman-signs-result"):
+            if self._patched("chairman-signs-result"):
                 self._enter(Step.sign)
                 await self._chairman_step(
                     Step.sign, lambda: s.chairman_signature is not None, "signed", "the signature"
@@ -272,7 +299,7 @@ class ApplicationWorkflow:
         # Para. 13: the conclusion to the cabinet and the military body, a refusal notice
         # to the cabinet alone. Cases opened before sent both everywhere.
         to: tuple[Addressee, ...] = tuple(Addressee)
-        if workflow.patched("acceptance-mark-and-records"):
+        if self._patched("acceptance-mark-and-records"):
             to = addressees(issued.result.kind)
         s.deliveries = [Delivery(addressee=a) for a in to]
         sending = [asyncio.create_task(self._deliver(d, issued)) for d in s.deliveries]
@@ -291,12 +318,21 @@ class ApplicationWorkflow:
         term = asyncio.create_task(self._watch_term(accepted.at))
 
         self._enter(Step.register)
-        s.registration = await workflow.execute_activity_method(
-            Registrar.register_application,
-            args=[self._app, accepted.at],
-            summary="Register the application and snapshot the commission",
-            **ONCE,
-        )
+        if self._patched("lean-history"):
+            opened = await workflow.execute_activity_method(
+                Registrar.open_case,
+                args=[self._app, accepted.at],
+                summary="Register the application; snapshot the commission and its keys",
+                **ONCE,
+            )
+            s.registration, self._trust = opened.registration, opened.trust
+        else:
+            s.registration = await workflow.execute_activity_method(
+                Registrar.register_application,
+                args=[self._app, accepted.at],
+                summary="Register the application and snapshot the commission",
+                **ONCE,
+            )
         s.documents.extend(s.registration.documents)
         workflow.upsert_memo({"registration_number": s.registration.number})
         return term
@@ -389,9 +425,14 @@ class ApplicationWorkflow:
     async def _accept(self) -> Moment:
         """Wait until the next working moment when the application came after hours."""
         while True:
-            moment = await workflow.execute_local_activity(
-                calendar_acceptance, self._status.submitted_at, **CALENDAR
-            )
+            submitted = self._status.submitted_at
+            if self._patched("lean-history"):
+                self._window = await self._ask_window(submitted)
+                moment = self._moment(self._window.accept(submitted) or submitted)
+            else:
+                moment = await workflow.execute_local_activity(
+                    calendar_acceptance, submitted, **CALENDAR
+                )
             wait = moment.at - workflow.now()
             if wait <= timedelta(0):
                 return moment
@@ -431,7 +472,22 @@ class ApplicationWorkflow:
     # ---- deadlines -----------------------------------------------------------------
 
     async def _due(self, start: datetime, working_days: int) -> Moment:
-        return await calendar_due(start, working_days)
+        if not self._patched("lean-history"):
+            return await calendar_due(start, working_days)
+        amount = working_days * WORKING_DAY
+        at = self._window.add(start, amount) if self._window else None
+        if at is None:
+            self._window = await self._ask_window(start)
+            at = self._window.add(start, amount)
+        return self._moment(at) if at is not None else await calendar_due(start, working_days)
+
+    async def _ask_window(self, start: datetime) -> WorkingWindow:
+        return await workflow.execute_local_activity(calendar_window, start, **CALENDAR)
+
+    def _moment(self, at: datetime) -> Moment:
+        assert self._window is not None
+        local = at.astimezone(ALMATY)
+        return Moment(at=local, local_date=local.date(), calendar=self._window.calendar)
 
     async def _wait_until(
         self,
@@ -537,7 +593,12 @@ class ApplicationWorkflow:
                 self._nonces.append(cmd.signature.nonce)
                 data["signed"] = signer(cmd.signature)
             self._note(self._status.step, "decision", data, cmd.actor)
-            self._publish()
+            # An action that ends its step is published with the next step, in this same
+            # workflow task, by a lean case; the last but one vote changes whom it waits for.
+            if not (self._patched("lean-history") and self._step_done()):
+                self._publish()
+            else:  # the update's answer still says whom the case waits for now
+                self._status.waiting_for = self._waiting_for()
             return
         if not signal:
             raise Rejected(refusal)
@@ -608,6 +669,16 @@ class ApplicationWorkflow:
         # The checked signature itself is kept by the update, once the activity says so.
         pass
 
+    def _step_done(self) -> bool:
+        s = self._status
+        done = {
+            Step.forward: lambda: bool(s.forwarded_to),
+            Step.review: self._all_answered,
+            Step.decide: self._decided,
+            Step.sign: lambda: s.chairman_signature is not None,
+        }.get(s.step)
+        return done is not None and done()
+
     def _all_answered(self) -> bool:
         return all(a.answer is not None for a in self._status.answers)
 
@@ -638,7 +709,7 @@ class ApplicationWorkflow:
         """A complaint about this open case's inaction was upheld: on record, and the
         case goes on to its decision, which the complaint obliges it to take. Cases
         opened before took the signal as an unknown one."""
-        if not workflow.patched("complaints-on-record"):
+        if not self._patched("complaints-on-record"):
             self.unknown_signal("reconsider", [])
             return
         cmd = parse_command(Reconsider, tuple(args))
@@ -708,7 +779,12 @@ class ApplicationWorkflow:
             return self._status
         if not checked.valid or checked.document is None:
             reason = {"actor": cmd.actor, "reason": checked.reason}
-            raise Rejected(Refusal("result_signature.invalid", reason))
+            refusal = Refusal("result_signature.invalid", reason)
+            if self._patched("lean-history"):  # on the case's journal, as a signal's would be
+                texts = {lang: refusal.text(lang) for lang in ("kk", "ru", "en")}
+                data = {"action": "sign_result", "code": refusal.code, **texts}
+                self._note(Step.sign, "rejection", data, cmd.actor)
+            raise Rejected(refusal)
         self._act("sign_result", args, signal=False)
         self._status.chairman_signature = checked.document
         self._status.documents.append(checked.document)
@@ -738,8 +814,15 @@ class ApplicationWorkflow:
             current.finished_at = workflow.now()
         self._status.step = step
         self._note(step, "step", {})
-        self._flush = True
-        self._publish()
+        # A lean case writes its journal to the read model when it escalates and when it
+        # closes, in one activity each; until then the journal is the case's own, read
+        # through the `journal` query.
+        if step == Step.done or not self._patched("lean-history"):
+            self._flush = True
+        # Every upsert is an event in the case's history. A lean case publishes a step
+        # held to a deadline together with the deadline, in the same workflow task.
+        if step not in DEADLINE_STEPS or not self._patched("lean-history"):
+            self._publish()
 
     def _escalate(self, step: Step, kind: str, note: str) -> None:
         escalations = self._status.escalations
@@ -758,24 +841,31 @@ class ApplicationWorkflow:
 
     def _note(self, step: Step, kind: str, data: dict, actor: str | None = None) -> None:
         self._seq += 1
-        self._journal.append(
-            CaseEvent(
-                application_id=self._status.application_id,
-                seq=self._seq,
-                at=workflow.now(),
-                kind=kind,
-                step=step,
-                actor=actor,
-                data=data,
-            )
+        event = CaseEvent(
+            application_id=self._status.application_id,
+            seq=self._seq,
+            at=workflow.now(),
+            kind=kind,
+            step=step,
+            actor=actor,
+            data=data,
         )
+        self._journal.append(event)
+        if len(self._kept) >= KEPT_JOURNAL:
+            del self._kept[KEPT_JOURNAL_HEAD]
+            self._omitted += 1
+        self._kept.append(event)
+
+    @workflow.query(name="journal")
+    def journal(self, *_ignored: Any) -> CaseJournal:
+        return CaseJournal(events=self._kept, omitted=self._omitted)
 
     async def _write_journal(self) -> None:
         # A new case writes its journal to the read model when its step changes, when it
         # escalates, and at the end: a step's decisions then reach the read model in one
         # activity instead of one each, which is most of a case's history. Cases opened
         # before wrote a batch whenever a line came.
-        by_step = workflow.patched("journal-by-step")
+        by_step = self._patched("journal-by-step")
         while True:
             await workflow.wait_condition(
                 lambda: bool(self._journal) and (self._flush or not by_step)
@@ -822,7 +912,7 @@ class ApplicationWorkflow:
             updates.append(search.FINDINGS.value_set(len(s.findings)))
         # Every upsert is an event in the case's history: a new case sends only what
         # changed since its last upsert.
-        if workflow.patched("upsert-changed-only"):
+        if self._patched("upsert-changed-only"):
             updates = [u for u in updates if self._published.get(u.key.name) != u.value]
             self._published.update({u.key.name: u.value for u in updates})
         if updates:
