@@ -40,6 +40,7 @@ from rules.iin import make_iin
 from rules.timezone import ALMATY
 from settings import ROOT
 from workflows.application import ApplicationWorkflow, workflow_id
+from workflows.complaint import ComplaintWorkflow
 from workflows.runner import workflow_runner
 
 T = TypeVar("T")
@@ -161,7 +162,7 @@ def worker_for(
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[ApplicationWorkflow],
+        workflows=[ApplicationWorkflow, ComplaintWorkflow],
         workflow_runner=workflow_runner(),
         activities=all_activities(context),
         activity_executor=executor,

@@ -11,14 +11,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 import pytest_asyncio
-from temporalio.worker import Worker
 
-from activities import all_activities
 from tests import helpers
 from tests.test_cli_cases import CHAIR, CLI_WAIT, MEMBERS, Cli, cli_env, state, until_step
-from workflows.application import ApplicationWorkflow
-from workflows.complaint import ComplaintWorkflow
-from workflows.runner import workflow_runner
 
 REVIEWER = "region-reviewer"
 
@@ -27,14 +22,7 @@ REVIEWER = "region-reviewer"
 async def cli(dev_env, signed_context, dev_keys, executor, tmp_path) -> AsyncIterator[Cli]:
     tq = f"cli-{uuid.uuid4().hex[:8]}"
     env = cli_env(dev_env, dev_keys, tmp_path, tq)
-    async with Worker(
-        dev_env.client,
-        task_queue=tq,
-        workflows=[ApplicationWorkflow, ComplaintWorkflow],
-        workflow_runner=workflow_runner(),
-        activities=all_activities(signed_context),
-        activity_executor=executor,
-    ):
+    async with helpers.worker_for(dev_env.client, signed_context, executor, tq):
         yield Cli(env, tmp_path)
 
 

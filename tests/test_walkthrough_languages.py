@@ -25,22 +25,19 @@ import pytest
 import pytest_asyncio
 from temporalio.client import Client, WorkflowQueryFailedError
 from temporalio.service import RPCError
-from temporalio.worker import Worker
 
-from activities import all_activities
 from cli.main import run
 from documents import sign
 from models.case import Step
 from models.complaint import ComplaintStatus, ComplaintStep
 from rules.regulation import in_acceptance_period
 from rules.timezone import ALMATY
-from tests.helpers import eventually, status
+from tests.helpers import eventually, status, worker_for
 from tests.test_cli_cases import CHAIR, MEMBERS, recent_working_moment
 from tests.test_languages import _CODES, _WORD
 from workflows.application import ApplicationWorkflow, workflow_id
 from workflows.complaint import ComplaintWorkflow
 from workflows.complaint import workflow_id as complaint_workflow_id
-from workflows.runner import workflow_runner
 
 REVIEWER = "region-reviewer"
 WHY = "Справка просрочена"
@@ -147,14 +144,7 @@ async def worker(
     }
     for name, value in settings.items():
         monkeypatch.setenv(name, value)
-    async with Worker(
-        dev_env.client,
-        task_queue=tq,
-        workflows=[ApplicationWorkflow, ComplaintWorkflow],
-        workflow_runner=workflow_runner(),
-        activities=all_activities(signed_context),
-        activity_executor=executor,
-    ):
+    async with worker_for(dev_env.client, signed_context, executor, tq):
         yield dev_env.client
 
 
