@@ -57,12 +57,15 @@ def verify_cmd(
         raise typer.Exit(INVALID) from None
 
     typer.echo(t("verify_valid", lang, path=pdf))
-    typer.echo(f"  {t('verify_signer', lang)}: {found.signer}")
+    # The development certificate names itself in English; the reader is told what it is.
+    development = sign.DEV_COMMON_NAME in found.signer
+    signer = t("verify_dev_signer", lang) if development else found.signer
+    typer.echo(f"  {t('verify_signer', lang)}: {signer}")
     at = f"{when(found.signed_at)} Asia/Almaty" if found.signed_at else None
     typer.echo(f"  {t('verify_signed_at', lang)}: {at or t('verify_no_time', lang)}")
     typer.echo(f"  {t('verify_trusted', lang)}: {cert}")
     typer.echo(f"  {t('verify_sha', lang)}: {hashlib.sha256(data).hexdigest()}")
-    if sign.DEV_COMMON_NAME in found.signer:
+    if development:
         typer.echo(f"  {t('verify_dev', lang)}")
 
 

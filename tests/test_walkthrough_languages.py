@@ -27,7 +27,6 @@ from temporalio.client import Client, WorkflowQueryFailedError
 from temporalio.service import RPCError
 
 from cli.main import run
-from documents import sign
 from models.case import Step
 from models.complaint import ComplaintStatus, ComplaintStep
 from rules.regulation import in_acceptance_period
@@ -47,22 +46,15 @@ WHY = "Справка просрочена"
 _ID = re.compile(r"\S*\d\S*")
 # A code printed raw would be snake_case (member_decision, no_answer, ...).
 _SNAKE = re.compile(r"(?<![\w./-])[a-z]+(?:_[a-z]+)+(?![\w./-])")
-# The development certificate the provider signs with names itself in English
-# (documents/sign.py); a deployment's certificate names its holder. `verify` prints the
-# certificate's subject as it is, and the test takes it as the name it is.
-_DEV_NAMES = (sign.DEV_COMMON_NAME, sign.DEV_UNIT, sign.DEV_ORGANIZATION)
 _MOMENT = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?P<seconds>:\d\d)?(?P<zone> ?[+-]\d\d:?\d\d)?")
 _ZONE = datetime.now(ALMATY).strftime("%z")
 ZONE = f" {_ZONE[:3]}:{_ZONE[3:]}"
 
 
-def english(text: str, certificate: bool = False) -> list[str]:
+def english(text: str) -> list[str]:
     """The English words of a screen meant for a Kazakh or Russian reader: test_languages'
     detector without its exemption of command names (none is printed here), codes in
-    snake_case too, ids set aside; with `certificate`, the development certificate's
-    names as well."""
-    for name in _DEV_NAMES if certificate else ():
-        text = text.replace(name, "")
+    snake_case too, ids set aside."""
     text = _ID.sub(" ", text)
     words = [w for w in _WORD.findall(text) if w not in _CODES]
     return words + _SNAKE.findall(text)
@@ -254,7 +246,7 @@ async def test_the_walkthrough_speaks_the_readers_language(
     await complaint_case(walk, f"EGOV-{tag}-2", f"C-{tag}", tmp_path / f"egov-{tag}-2")
 
     for command, text in walk.seen:
-        words = english(text, certificate=command.startswith("verify"))
+        words = english(text)
         assert not words, (lang, command, words, text)
         assert not bad_moments(text), (lang, command, bad_moments(text), text)
         assert "Traceback" not in text, (command, text)

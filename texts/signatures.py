@@ -45,6 +45,11 @@ SIGNATURES: Table = {
     ),
     "verify_trusted": ("Сенімді сертификат", "Доверенный сертификат", "Trusted certificate"),
     "verify_sha": ("Құжаттың SHA-256 хеші", "SHA-256 документа", "Document SHA-256"),
+    "verify_dev_signer": (
+        "«Шақыру» әзірлеу кілті (тек әзірлеу мен сынақ үшін)",
+        "ключ разработки «Шақыру» (только для разработки и проверки)",
+        "the Shaqyru development key (for development and testing only)",
+    ),
     "verify_dev": (
         "Ескерту: әзірлеу кілті, заңды күші жоқ",
         "Внимание: ключ разработки, юридической силы не имеет",
