@@ -114,7 +114,7 @@ class _Lines:
         elif e.step == Step.register:
             if e.at - s.submitted_at > _WAITED and s.reopened is None:
                 self.add(e.at, self.system, t("h_accepted", lang), "timer")
-        elif e.step == Step.forward:
+        elif e.step == Step.forward and s.reopened is None:  # a reopened case kept its number
             number = s.registration.number if s.registration else "?"
             self.add(e.at, self.system, t("h_registered", lang, number=number), "activity")
         elif e.step in (Step.sign, Step.deliver) and not self.issued:

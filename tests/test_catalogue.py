@@ -42,7 +42,14 @@ def test_every_code_has_three_languages_and_renders(code: str) -> None:
 def test_the_command_line_texts_take_the_same_placeholders_in_each_language() -> None:
     # Refusal texts recorded in histories name some values per language (step_kk); the
     # command line's own texts do not.
-    tables = (texts.cases.CASES, texts.cli.CLI, texts.complaints.COMPLAINTS, texts.help.HELP)
+    tables = (
+        texts.cases.CASES,
+        texts.cli.CLI,
+        texts.complaints.COMPLAINTS,
+        texts.help.HELP,
+        texts.history.HISTORY,
+        texts.signatures.SIGNATURES,
+    )
     for table in (*tables, texts.domain.STEPS):
         for code, worded in table.items():
             names = [_placeholders(w) for w in worded]
