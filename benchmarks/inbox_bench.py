@@ -1,11 +1,15 @@
-"""How fast a caseworker's inbox answers with 1,000 open cases waiting for him.
+"""How fast a caseworker's inbox answers with thousands of open cases waiting for him.
 
-    python benchmarks/inbox_bench.py [-n 1000] [--runs 5]
+    python benchmarks/inbox_bench.py [-n 3333] [--runs 5]
 
-Starts a local dev server (the `temporal` binary in the venv) and a worker, submits N
-real cases, forwards each to the whole commission of astana-esil, so that every one
-waits for member esil-m1, then times `inbox()` (one visibility list call) and the whole
-`shaqyru inbox --as esil-m1 --json` subprocess. The target is under a second."""
+Starts a local dev server (the `temporal` binary in the venv) and N open cases of the
+workflow type the inbox lists, each with the attributes a case waiting at the members'
+review publishes (waiting for esil-m1 among others, deadlines spread over days) and its
+registration number in an encrypted memo. No worker runs: the inbox reads the visibility
+store only, so the cases need not move. Then times `inbox()` (the list calls and the
+rows), the SDK's own listing of the same rows for comparison, and the whole
+`shaqyru inbox --as esil-m1` process, as a table and as --json. The target is under a
+second; `throughput.py --open 10000` measures the same with real cases."""
 
 from __future__ import annotations
 
@@ -13,128 +17,128 @@ import argparse
 import asyncio
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
-from temporalio.client import Client, WorkflowUpdateFailedError  # noqa: E402
-from temporalio.contrib.pydantic import pydantic_data_converter  # noqa: E402
+from temporalio.client import Client  # noqa: E402
+from temporalio.common import SearchAttributePair, TypedSearchAttributes  # noqa: E402
 from temporalio.testing import WorkflowEnvironment  # noqa: E402
 
-from activities.context import Context  # noqa: E402
-from cli.cases import inbox  # noqa: E402
-from models.decisions import Forward  # noqa: E402
-from settings import Settings  # noqa: E402
-from tests.helpers import (  # noqa: E402
-    application,
-    start,  # noqa: E402
-    worker_for,
-)
-from tests.test_cli_cases import recent_working_moment  # noqa: E402
+import codec  # noqa: E402
+from cli.temporal import inbox  # noqa: E402
 from workflows import search  # noqa: E402
+from workflows.application import WORKFLOW_NAME, workflow_id  # noqa: E402
 
 BIN = Path(sys.executable).parent
-MEMBER, CHAIR = "esil-m1", "esil-chair"
+MEMBER = "esil-m1"
 
 
-async def _forward(client: Client, app_id: str) -> None:
-    handle = client.get_workflow_handle(f"application-{app_id}")
-    # The case accepts the forward only once it is registered: retry the refusal.
-    for _ in range(600):
-        try:
-            await handle.execute_update("forward", Forward(actor=CHAIR))
-            return
-        except WorkflowUpdateFailedError:
-            await asyncio.sleep(0.1)
-    raise RuntimeError(f"{app_id} never reached the forward step")
+async def _open_cases(client: Client, n: int) -> None:
+    now, gate = datetime.now(UTC), asyncio.Semaphore(100)
 
+    async def one(i: int) -> None:
+        attributes = TypedSearchAttributes(
+            [
+                SearchAttributePair(search.SERVICE, "deferral"),
+                SearchAttributePair(search.GROUND, 5),
+                SearchAttributePair(search.DISTRICT, "astana-esil"),
+                SearchAttributePair(search.STEP, "review"),
+                SearchAttributePair(search.OVERDUE, False),
+                SearchAttributePair(search.WAITING_FOR, [MEMBER, "esil-m2"]),
+                SearchAttributePair(search.DEADLINE, now + timedelta(hours=i % 90)),
+            ]
+        )
+        async with gate:
+            await client.start_workflow(
+                WORKFLOW_NAME,
+                id=workflow_id(f"BENCH-{i:05d}"),
+                task_queue="no-worker",
+                search_attributes=attributes,
+                memo={"registration_number": f"astana-esil-2026-{i + 1:05d}"},
+            )
 
-async def _open_cases(client: Client, tq: str, n: int) -> None:
-    submitted = recent_working_moment()
     began = time.monotonic()
-    for batch in range(0, n, 100):
-        apps = [
-            application(submitted, app_id=f"BENCH-{i:05d}")
-            for i in range(batch, min(batch + 100, n))
-        ]
-        await asyncio.gather(*(start(client, a, tq) for a in apps))
-        await asyncio.gather(*(_forward(client, a.application_id) for a in apps))
-    print(f"opened and forwarded {n} cases in {time.monotonic() - began:.1f} s")
+    await asyncio.gather(*(one(i) for i in range(n)))
     query = f"{search.WAITING_FOR.name} = '{MEMBER}' AND ExecutionStatus = 'Running'"
-    for _ in range(600):  # the visibility store catches up asynchronously
-        if (await client.count_workflows(query)).count >= n:
-            return
-        await asyncio.sleep(0.1)
-    raise RuntimeError("the visibility store never listed every case")
+    while (await client.count_workflows(query)).count < n:  # visibility catches up later
+        await asyncio.sleep(0.2)
+    print(f"opened {n} cases in {time.monotonic() - began:.1f} s")
 
 
-async def _subprocess(env: dict[str, str]) -> tuple[float, int]:
-    began = time.perf_counter()
-    proc = await asyncio.create_subprocess_exec(
-        str(BIN / "shaqyru"),
-        "inbox",
-        "--as",
-        MEMBER,
-        "--json",
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        env=env,
-    )
-    out, err = await proc.communicate()
-    if proc.returncode != 0:
-        raise RuntimeError(err.decode())
-    return time.perf_counter() - began, out.count(b'"application_id"')
+async def _sdk_listing(client: Client) -> int:
+    query = f"{search.WAITING_FOR.name} = '{MEMBER}' AND ExecutionStatus = 'Running'"
+    rows = 0
+    async for ex in client.list_workflows(query, page_size=1000):
+        ex.typed_search_attributes  # noqa: B018
+        await ex.memo()
+        rows += 1
+    return rows
+
+
+async def _timed(what: str, runs: int, call: Callable[[], Awaitable[object]]) -> None:
+    times = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        await call()
+        times.append(time.perf_counter() - began)
+    print(f"{what}: median {statistics.median(times):.3f} s, min {min(times):.3f} s")
 
 
 async def main(n: int, runs: int) -> None:
-    env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=str(BIN / "temporal"),
-        search_attributes=search.ALL,
-        data_converter=pydantic_data_converter,
-    )
-    tq = "inbox-bench"
     with tempfile.TemporaryDirectory() as tmp:
-        ctx = Context.from_settings(Settings(data_dir=Path(tmp)))
-        from concurrent.futures import ThreadPoolExecutor
-
+        keys = codec.KeyFile(Path(tmp) / "keyring.json")
+        keys.create()
+        env = await WorkflowEnvironment.start_local(
+            dev_server_existing_path=str(BIN / "temporal"),
+            search_attributes=search.ALL,
+            data_converter=codec.data_converter(keys),
+        )
         try:
-            with ThreadPoolExecutor(max_workers=16) as pool:
-                async with worker_for(env.client, ctx, pool, tq):
-                    await _open_cases(env.client, tq, n)
-                    inner = []
-                    for _ in range(runs):
-                        began = time.perf_counter()
-                        rows = await inbox(env.client, MEMBER)
-                        inner.append(time.perf_counter() - began)
-                    print(
-                        f"inbox() for {len(rows)} cases: median {statistics.median(inner):.3f} s,"
-                        f" max {max(inner):.3f} s over {runs} runs"
+            await _open_cases(env.client, n)
+            await _timed(f"inbox() over {n} cases", runs, lambda: inbox(env.client, MEMBER))
+            await _timed(
+                "the SDK's listing of the same rows", runs, lambda: _sdk_listing(env.client)
+            )
+            sub_env = {
+                **os.environ,
+                "TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
+                "TEMPORAL_NAMESPACE": env.client.namespace,
+                "SHAQYRU_KEYRING": str(keys.path),
+                "SHAQYRU_LANG": "ru",
+            }
+            for form in ([], ["--json"]):
+                command = [str(BIN / "shaqyru"), "inbox", "--as", MEMBER, *form]
+
+                async def whole(command: list[str] = command) -> None:
+                    done = await asyncio.to_thread(
+                        subprocess.run, command, env=sub_env, capture_output=True
                     )
-                    sub_env = {
-                        **os.environ,
-                        "TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
-                        "TEMPORAL_NAMESPACE": env.client.namespace,
-                    }
-                    whole = []
-                    for _ in range(runs):
-                        seconds, count = await _subprocess(sub_env)
-                        whole.append(seconds)
-                    print(
-                        f"`shaqyru inbox --json` ({count} cases), whole process: median "
-                        f"{statistics.median(whole):.3f} s, max {max(whole):.3f} s"
-                    )
+                    if done.returncode != 0:
+                        raise RuntimeError(done.stderr.decode())
+
+                await _timed(f"`shaqyru inbox {' '.join(form)}`, whole process", runs, whole)
+            await _timed(
+                "the command line's start alone (`shaqyru --help`)",
+                runs,
+                lambda: asyncio.to_thread(
+                    subprocess.run, [str(BIN / "shaqyru"), "--help"], capture_output=True
+                ),
+            )
         finally:
             await env.shutdown()
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-n", type=int, default=1000, help="open cases (default 1000)")
+    parser.add_argument("-n", type=int, default=3333, help="open cases (default 3333)")
     parser.add_argument("--runs", type=int, default=5, help="timed runs of each kind")
     args = parser.parse_args()
     asyncio.run(main(args.n, args.runs))
-    sys.stdout.flush()
-    os._exit(0)  # the Temporal runtime can crash at interpreter exit (sdk-python #300)
