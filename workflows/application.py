@@ -244,7 +244,7 @@ class ApplicationWorkflow:
         """Forward, review and decision: the commission's part (para. 10-12)."""
         s = self._status
         self._enter(Step.forward)
-        if not await self._step_deadline(Step.forward, lambda: bool(s.forwarded_to)):
+        if not await self._step_deadline(Step.forward, self._forwarded):
             self._escalate(Step.forward, "auto_forward", "forwarded to all members at the deadline")
             self._forward_to([m.id for m in self._commission.members])
 
@@ -287,9 +287,7 @@ class ApplicationWorkflow:
         if self._trust is not None and self._trust.trust is not None:
             if self._patched("chairman-signs-result"):
                 self._enter(Step.sign)
-                await self._chairman_step(
-                    Step.sign, lambda: s.chairman_signature is not None, "signed", "the signature"
-                )
+                await self._chairman_step(Step.sign, self._signed, "signed", "the signature")
                 issued = self._issued
         return issued
 
@@ -670,14 +668,21 @@ class ApplicationWorkflow:
         pass
 
     def _step_done(self) -> bool:
-        s = self._status
+        """Whether the action the case waits for at its current step has come: the same
+        conditions its steps wait on."""
         done = {
-            Step.forward: lambda: bool(s.forwarded_to),
+            Step.forward: self._forwarded,
             Step.review: self._all_answered,
             Step.decide: self._decided,
-            Step.sign: lambda: s.chairman_signature is not None,
-        }.get(s.step)
+            Step.sign: self._signed,
+        }.get(self._status.step)
         return done is not None and done()
+
+    def _forwarded(self) -> bool:
+        return bool(self._status.forwarded_to)
+
+    def _signed(self) -> bool:
+        return self._status.chairman_signature is not None
 
     def _all_answered(self) -> bool:
         return all(a.answer is not None for a in self._status.answers)
