@@ -23,7 +23,7 @@ with workflow.unsafe.imports_passed_through():
     from temporalio.workflow import NondeterminismError
 
     from models.case import Delivery, DocumentRef
-    from models.complaint import ComplaintAnswer, ComplaintStatus, ComplaintStep
+    from models.complaint import ComplaintStatus, ComplaintStep
     from tests.helpers import HISTORIES
     from workflows.complaint import WORKFLOW_NAME, ComplaintWorkflow
     from workflows.options import DELIVERY, ONCE
@@ -53,29 +53,11 @@ class DeliversBeforeIssuing(ComplaintWorkflow):
         return await super().run(*args)
 
     async def _answer(self) -> None:
-        s, c, case = self._status, self._start.complaint, self._start.case
-        assert s.decided is not None
+        s = self._status
         if s.revoked:
             await self._reconsider()
         self._enter(ComplaintStep.answer)
-        answer = ComplaintAnswer(
-            complaint_id=s.complaint_id,
-            application_id=s.application_id,
-            registration_number=case.registration_number,
-            act=c.act,
-            commission_kk=case.commission_kk,
-            commission_ru=case.commission_ru,
-            filed_at=c.filed_at,
-            learned_on=s.learned_on,
-            filing_deadline=s.filing_deadline,
-            late=s.late,
-            outcome=s.decided.outcome,
-            reason=s.decided.reason,
-            returned_why=self._returned_why,
-            decided_by=s.decided.by,
-            decided_at=s.decided.at,
-            revoked=s.revoked,
-        )
+        answer = self._written_answer()
         s.delivery = await workflow.execute_activity(  # moved here from the end
             "deliver_complaint_answer",
             args=[answer, s.answer],

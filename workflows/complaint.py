@@ -162,12 +162,30 @@ class ComplaintWorkflow:
                 self._escalate(ComplaintStep.review, "reminder")
 
     async def _answer(self) -> None:
-        s, c, case = self._status, self._start.complaint, self._start.case
-        assert s.decided is not None
+        s = self._status
         if s.revoked:
             await self._reconsider()
         self._enter(ComplaintStep.answer)
-        answer = ComplaintAnswer(
+        answer = self._written_answer()
+        s.answer = await workflow.execute_activity_method(
+            Complaints.issue_complaint_answer,
+            answer,
+            summary="Issue the signed written answer",
+            **ONCE,
+        )
+        self._enter(ComplaintStep.deliver)
+        s.delivery = await workflow.execute_activity_method(
+            Complaints.deliver_complaint_answer,
+            args=[answer, s.answer],
+            summary="Deliver the answer to the personal cabinet",
+            **DELIVERY,
+        )
+
+    def _written_answer(self) -> ComplaintAnswer:
+        """What the signed written answer says: the complaint, its case and the decision."""
+        s, c, case = self._status, self._start.complaint, self._start.case
+        assert s.decided is not None
+        return ComplaintAnswer(
             complaint_id=s.complaint_id,
             application_id=s.application_id,
             registration_number=case.registration_number,
@@ -184,19 +202,6 @@ class ComplaintWorkflow:
             decided_by=s.decided.by,
             decided_at=s.decided.at,
             revoked=s.revoked,
-        )
-        s.answer = await workflow.execute_activity_method(
-            Complaints.issue_complaint_answer,
-            answer,
-            summary="Issue the signed written answer",
-            **ONCE,
-        )
-        self._enter(ComplaintStep.deliver)
-        s.delivery = await workflow.execute_activity_method(
-            Complaints.deliver_complaint_answer,
-            args=[answer, s.answer],
-            summary="Deliver the answer to the personal cabinet",
-            **DELIVERY,
         )
 
     async def _reconsider(self) -> None:
