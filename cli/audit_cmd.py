@@ -154,6 +154,15 @@ async def audit_history(
             completed = ev.activity_task_completed_event_attributes
             name = scheduled.get(completed.scheduled_event_id, "")
             trust = await _captured(conv, name, completed.result.payloads) or trust
+        elif kind == "marker_recorded_event_attributes":
+            # A case opened since "local-steps" registers in a local activity: its answer
+            # is a marker's, beside the marker's own data that names the activity.
+            marker = ev.marker_recorded_event_attributes
+            if marker.marker_name == "core_local_activity" and "result" in marker.details:
+                data = await _decode(conv, marker.details["data"].payloads, None)
+                name = data.get("activity_type", "") if isinstance(data, dict) else ""
+                result = marker.details["result"].payloads
+                trust = await _captured(conv, name, result) or trust
         elif kind == "workflow_execution_update_accepted_event_attributes":
             req = ev.workflow_execution_update_accepted_event_attributes.accepted_request
             cmd = await _decode(conv, req.input.args.payloads, _COMMANDS.get(req.input.name))

@@ -226,22 +226,6 @@ async def until_true(check: Callable[[], Awaitable[bool] | bool], at_most: float
     return False
 
 
-async def activity_running(client: Client, cases: list[Case], activity: str) -> bool:
-    """True when some case has an attempt of `activity` running on a worker right now."""
-    for c in cases:
-        if not c.acknowledged or c.reached_done:
-            continue
-        try:
-            d = await client.get_workflow_handle(workflow_id(c.app_id)).describe(rpc_timeout=CALL)
-        except TRANSIENT:
-            continue
-        for p in d.raw_description.pending_activities:
-            # State 2 is STARTED: a worker holds the attempt (1 is SCHEDULED).
-            if p.activity_type.name.startswith(activity) and p.state == 2:
-                return True
-    return False
-
-
 # ---- the census -----------------------------------------------------------------------
 
 

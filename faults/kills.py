@@ -7,7 +7,7 @@ import asyncio
 import threading
 from functools import partial
 
-from faults.cases import Drive, activity_running, count_rows, until_true
+from faults.cases import Drive, count_rows, until_true
 from faults.stack import Stack
 
 WAIT_FOR_MOMENT = 180.0  # seconds to wait for the moment to strike; a retry takes 60 s
@@ -23,6 +23,11 @@ async def _restart_worker(stack: Stack, moment: str, reached: bool) -> None:
     await stack.start_worker()
 
 
+def _midway(stack: Stack, table: str, total: int) -> bool:
+    """Some cases have their row in `table`, the others are still on their way."""
+    return 0 < count_rows(stack, f"SELECT count(*) FROM {table}") < total
+
+
 def _first_delivery(stack: Stack) -> threading.Event:
     """Set by an endpoint's thread the instant a delivery's body has arrived."""
     seen = threading.Event()
@@ -35,13 +40,15 @@ async def worker_kill(stack: Stack, drive: Drive) -> None:
     """SIGKILL the worker while it registers, while it issues, and while it delivers."""
     delivering = _first_delivery(stack)
 
+    total = len(drive.cases)
+
     async def fault() -> None:
-        # A case opened since the patch lean-history registers in `open_case`.
-        for activity in ("open_case", "issue_result"):
-            reached = await until_true(
-                partial(activity_running, drive.client, drive.cases, activity), WAIT_FOR_MOMENT
-            )
-            await _restart_worker(stack, f"while {activity}", reached)
+        # Registering and issuing run as local activities inside workflow tasks (patch
+        # local-steps), which a describe call does not list: the moment is when some of
+        # the cases have their row and the others are on their way.
+        for moment, table in (("registering", "applications"), ("issuing", "results")):
+            reached = await until_true(partial(_midway, stack, table, total), WAIT_FOR_MOMENT)
+            await _restart_worker(stack, f"while {moment}", reached)
         # Deliveries to an accepting endpoint take milliseconds: strike on the first one.
         reached = await until_true(delivering.is_set, WAIT_FOR_MOMENT)
         await _restart_worker(stack, "while delivering", reached)

@@ -393,16 +393,20 @@ async def keep_history(handle: WorkflowHandle, name: str) -> None:
     history = await handle.fetch_history()
     # Recorded under the session's throwaway key: kept in clear so that replay needs none.
     codec.decrypt_in_place(history.events, codec.default_keys())
-    # A case opened since "lean-history" is another version of the same path: it gets a
-    # file of its own, and the recording of the older version stays as it was.
-    if any(
-        b"lean-history" in p.data
+    # A case opened since a baseline patch ("lean-history", "local-steps") is another
+    # version of the same path: it gets a file of its own, and the recordings of the
+    # older versions stay as they were.
+    marked = b"".join(
+        p.data
         for e in history.events
         if e.HasField("marker_recorded_event_attributes")
         for d in e.marker_recorded_event_attributes.details.values()
         for p in d.payloads
-    ):
-        name += "-lean"
+    )
+    for baseline, suffix in (("local-steps", "-local"), ("lean-history", "-lean")):
+        if baseline.encode() in marked:
+            name += suffix
+            break
     target = HISTORIES / f"{name}.json"
     if target.exists() and os.environ.get("SHAQYRU_RERECORD") != "1":
         # A recorded history stands for cases open in production: a new recording never

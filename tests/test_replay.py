@@ -38,6 +38,13 @@ def test_histories_are_recorded():
         "term-breach-lean",
         "hostile-signals-lean",
         "complaint-upheld-decided-again-lean",
+        # Cases opened since the patch "local-steps".
+        "deferral-granted-local",
+        "signed-granted-v2-local",
+        "term-breach-local",
+        "hostile-signals-local",
+        "refusal-with-findings-local",
+        "complaint-upheld-decided-again-local",
     } <= names
 
 

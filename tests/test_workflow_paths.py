@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, time, timedelta
 
 import pytest
@@ -74,6 +75,28 @@ async def test_deferral_granted(time_env, context, executor):
         await update(handle, "chairman_decision", grant(chairman, end))
         final = await handle.result()
         await keep_history(handle, "deferral-granted")
+        history = await handle.fetch_history()
+    # Since the patch local-steps the case's own work (registering, issuing, the journal)
+    # runs inside its workflow tasks; only what waits on another system is an activity
+    # of its own, and the one patch marker is the newest baseline's.
+    scheduled, local, patches = set(), set(), []
+    for e in history.events:
+        if e.HasField("activity_task_scheduled_event_attributes"):
+            scheduled.add(e.activity_task_scheduled_event_attributes.activity_type.name)
+        if e.HasField("marker_recorded_event_attributes"):
+            marker = e.marker_recorded_event_attributes
+            if marker.marker_name == "core_local_activity":
+                local.add(json.loads(marker.details["data"].payloads[0].data)["activity_type"])
+            else:
+                patches.append(json.loads(marker.details["patch-data"].payloads[0].data))
+    assert scheduled == {
+        "deliver_acceptance_mark",
+        "fetch_state_records",
+        "deliver_to_cabinet",
+        "deliver_to_military_body",
+    }
+    assert local == {"calendar_window", "open_case", "issue_result", "record_events"}
+    assert [p["id"] for p in patches] == ["local-steps"]
     assert final.step == Step.done
     assert final.outcome == "granted"
     assert final.result.kind == "conclusion"

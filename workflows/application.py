@@ -99,8 +99,12 @@ KEPT_NONCES = 200
 # first steps), then the latest; a forgotten case's reminders push the middle out.
 KEPT_JOURNAL = 300
 KEPT_JOURNAL_HEAD = 50
+# Patches that each stand for every change before them (`_patched`), oldest first.
+BASELINES = ("lean-history", "local-steps")
 # Steps held to a working-day deadline: `_step_deadline` publishes them.
 DEADLINE_STEPS = frozenset({Step.forward, Step.review, Step.decide, Step.sign, Step.deliver})
+# Steps done by the case's own work, within a workflow task (see `_enter`).
+PASSING_STEPS = frozenset({Step.register, Step.issue})
 # Complaints upheld about an open case: more than this many is a pattern already on record.
 KEPT_COMPLAINTS = 10
 # How far ahead of the case's clock a signer's clock may run.
@@ -131,7 +135,7 @@ class ApplicationWorkflow:
         self._published: dict[str, Any] = {}
         self._nonces: list[str] = []
         self._reopen: Reopen | None = None
-        self._lean: bool | None = None
+        self._baseline: int | None = None
         self._window: WorkingWindow | None = None
         # The journal the case keeps for `shaqyru history` (the `journal` query): every
         # line, but a forgotten case's daily reminders cannot grow it without end.
@@ -170,12 +174,28 @@ class ApplicationWorkflow:
         )
 
     def _patched(self, patch_id: str) -> bool:
-        """`workflow.patched`, but a case opened since "lean-history" takes every earlier
-        change without a marker of its own in its history. The first call decides, and
-        it comes before any code that differs between the versions."""
-        if self._lean is None:
-            self._lean = workflow.patched("lean-history")
-        return self._lean or workflow.patched(patch_id)
+        """`workflow.patched`, but a case opened since a baseline (BASELINES) records
+        that one marker and takes every earlier change as given. The first call decides,
+        and it comes before any code that differs between the versions."""
+        if self._baseline is None:
+            newest = (i for i in reversed(range(len(BASELINES))) if workflow.patched(BASELINES[i]))
+            self._baseline = next(newest, -1)
+        if patch_id in BASELINES:
+            return self._baseline >= BASELINES.index(patch_id)
+        return self._baseline >= 0 or workflow.patched(patch_id)
+
+    async def _own_work(self, method: Callable, *args: Any, summary: str) -> Any:
+        """An activity on the commission's own database and documents. A case opened
+        since "local-steps" runs it as a local activity, inside the workflow task that
+        asked for it: one marker in history instead of three events and a workflow task
+        of its own. Work that waits on another system (the cabinet, the gateway, the
+        military body) stays an ordinary activity, so a slow addressee never holds a
+        workflow task open."""
+        if self._patched("local-steps"):
+            return await workflow.execute_local_activity_method(
+                method, args=args, summary=summary, **ONCE
+            )
+        return await workflow.execute_activity_method(method, args=args, summary=summary, **ONCE)
 
     def _take(self, app: Application) -> None:
         self._app = app
@@ -235,6 +255,8 @@ class ApplicationWorkflow:
         # gateway, compared with the application: neither holds up the forward step. A
         # case decided again had both in its first run.
         if self._reopen is None and self._patched("acceptance-mark-and-records"):
+            if self._patched("local-steps") and self._accepted_on:  # with the forward step
+                s.findings = findings(self._app, None, self._accepted_on)
             self._side_tasks = [
                 asyncio.create_task(self._mark_acceptance()),
                 asyncio.create_task(self._weigh_records()),
@@ -265,18 +287,22 @@ class ApplicationWorkflow:
         answer = "conclusion" if s.outcome == Outcome.granted else "refusal notice"
         assert s.registration is not None and s.decision is not None
         if s.reopened is None:
-            issued = await workflow.execute_activity_method(
+            issued = await self._own_work(
                 Issuer.issue_result,
-                args=[self._app, s.registration, s.decision, s.decided_at],
+                self._app,
+                s.registration,
+                s.decision,
+                s.decided_at,
                 summary=f"Issue the {answer}",
-                **ONCE,
             )
         else:
-            issued = await workflow.execute_activity_method(
+            issued = await self._own_work(
                 Issuer.issue_revised_result,
-                args=[self._app, s.registration, s.decision, s.reopened],
+                self._app,
+                s.registration,
+                s.decision,
+                s.reopened,
                 summary=f"Issue the {answer} again",
-                **ONCE,
             )
         s.result = issued.result
         s.documents.extend(issued.documents)
@@ -317,11 +343,11 @@ class ApplicationWorkflow:
 
         self._enter(Step.register)
         if self._patched("lean-history"):
-            opened = await workflow.execute_activity_method(
+            opened = await self._own_work(
                 Registrar.open_case,
-                args=[self._app, accepted.at],
+                self._app,
+                accepted.at,
                 summary="Register the application; snapshot the commission and its keys",
-                **ONCE,
             )
             s.registration, self._trust = opened.registration, opened.trust
         else:
@@ -340,6 +366,7 @@ class ApplicationWorkflow:
         back to its commission, with a new five-working-day term from now (the Code
         sets none for the new decision: docs/complaints.md)."""
         s = self._status
+        # An ordinary activity still: it comes before the case knows its version.
         back = await workflow.execute_activity_method(
             Reopening.reopen_case,
             reopen,
@@ -767,18 +794,15 @@ class ApplicationWorkflow:
             raise Rejected(refusal)
         assert self._trust is not None and self._trust.trust is not None and self._issued
         pdf = self._issued_pdf()
-        checked = await workflow.execute_activity_method(
+        checked = await self._own_work(
             ChairmanSeal.accept_chairman_signature,
-            args=[
-                self._status.application_id,
-                self._issued.document_kind,
-                pdf.sha256,
-                cmd.cms_base64,
-                self._trust.trust.ca_certificates_pem,
-                self._trust.bindings.get(cmd.actor, []),
-            ],
+            self._status.application_id,
+            self._issued.document_kind,
+            pdf.sha256,
+            cmd.cms_base64,
+            self._trust.trust.ca_certificates_pem,
+            self._trust.bindings.get(cmd.actor, []),
             summary="Check the chairman's signature over the document",
-            **ONCE,
         )
         if self._status.chairman_signature is not None:  # a second one, sent meanwhile
             return self._status
@@ -825,9 +849,11 @@ class ApplicationWorkflow:
         if step == Step.done or not self._patched("lean-history"):
             self._flush = True
         # Every upsert is an event in the case's history. A lean case publishes a step
-        # held to a deadline together with the deadline, in the same workflow task.
+        # held to a deadline together with the deadline, in the same workflow task. Since
+        # "local-steps", registering and issuing run within one task, so they go to the
+        # search attributes with the step after them; the UI's details still show them.
         if step not in DEADLINE_STEPS or not self._patched("lean-history"):
-            self._publish()
+            self._publish(upsert=step not in PASSING_STEPS or not self._patched("local-steps"))
 
     def _escalate(self, step: Step, kind: str, note: str) -> None:
         escalations = self._status.escalations
@@ -877,8 +903,8 @@ class ApplicationWorkflow:
             )
             self._flush = False
             batch = list(self._journal)
-            await workflow.execute_activity_method(
-                Records.record_events, batch, summary=f"Record {len(batch)} event(s)", **ONCE
+            await self._own_work(
+                Records.record_events, batch, summary=f"Record {len(batch)} event(s)"
             )
             del self._journal[: len(batch)]
 
@@ -892,7 +918,7 @@ class ApplicationWorkflow:
             return [a.member_id for a in s.answers if a.answer is None]
         return []
 
-    def _publish(self) -> None:
+    def _publish(self, upsert: bool = True) -> None:
         s = self._status
         s.waiting_for = self._waiting_for()
         current = self._current_deadline()
@@ -917,10 +943,10 @@ class ApplicationWorkflow:
             updates.append(search.FINDINGS.value_set(len(s.findings)))
         # Every upsert is an event in the case's history: a new case sends only what
         # changed since its last upsert.
-        if self._patched("upsert-changed-only"):
+        if upsert and self._patched("upsert-changed-only"):
             updates = [u for u in updates if self._published.get(u.key.name) != u.value]
             self._published.update({u.key.name: u.value for u in updates})
-        if updates:
+        if upsert and updates:
             workflow.upsert_search_attributes(updates)
         workflow.set_current_details(
             details(
