@@ -13,14 +13,12 @@ import hashlib
 import tempfile
 from pathlib import Path
 
-from sqlmodel import Session
 from temporalio import activity
 
 from activities.context import Context
 from documents import sign
 from documents.store import Corrupted
 from models.case import ChairmanSignature, DocumentRef
-from models.tables import DocumentRow
 
 
 class ChairmanSeal:
@@ -37,6 +35,12 @@ class ChairmanSeal:
         ca_certificates_pem: list[str],
         enrolled: list[str],
     ) -> ChairmanSignature:
+        # The database is imported here, not with the module: the CLI imports it through
+        # the workflows, for their activity references, and never opens the database.
+        from sqlmodel import Session
+
+        from models.tables import DocumentRow
+
         def invalid(reason: str) -> ChairmanSignature:
             return ChairmanSignature(valid=False, reason=reason[:300])
 

@@ -8,12 +8,9 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
 from temporalio import activity
 
 from activities.context import Context
-from activities.db import utc
 from activities.issuing import signs_samples
 from activities.paperwork import keep_signed
 from documents import complaint_texts
@@ -21,7 +18,6 @@ from documents.store import sha256_hex
 from documents.texts import LANGS
 from models.case import Addressee, Delivery, DocumentRef
 from models.complaint import ComplaintAnswer
-from models.tables import OutboxDelivery
 
 
 def document_kind(complaint_id: str) -> str:
@@ -78,6 +74,14 @@ class Complaints:
         return await asyncio.to_thread(self._queue, answer, document, now)
 
     def _queue(self, answer: ComplaintAnswer, document: DocumentRef, now: datetime) -> Delivery:
+        # The database is imported here, as documents.render is in `render_answer`, and for
+        # the same reason.
+        from sqlalchemy.exc import IntegrityError
+        from sqlmodel import Session
+
+        from activities.db import utc
+        from models.tables import OutboxDelivery
+
         to = addressee(answer.complaint_id)
         key = f"{answer.application_id}:{to}"
         payload = {

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.engine import Engine
-
-from activities.db import connect
 from settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 
 @dataclass
@@ -51,6 +51,10 @@ class Context:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Context:
+        # The database is loaded by the worker that builds this, not by whoever imports
+        # the activities: the CLI does, through the workflows, and opens no database.
+        from activities.db import connect
+
         return cls(
             engine=connect(settings.db_url),
             roster_path=settings.roster_path,

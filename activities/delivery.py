@@ -18,19 +18,22 @@ import base64
 import functools
 import ssl
 from datetime import datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import httpx
-from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col
 from temporalio import activity
 from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
 
 from activities.context import Context
-from activities.db import utc
 from models.case import Addressee, Delivery, Issued, revised
-from models.tables import OutboxDelivery
+
+# The database (sqlmodel, sqlalchemy, models.tables, activities.db) and httpx are imported
+# in the functions that use them: the CLI imports this module through the workflows, for
+# their activity references, and neither opens the database nor delivers.
+if TYPE_CHECKING:
+    import httpx
+
+    from models.tables import OutboxDelivery
 
 # An addressee's answer is read up to this many bytes: a normal one fits whole, and one
 # that streams without end cannot fill the worker's memory or outlast the deadline.
@@ -80,6 +83,8 @@ def _failure(
 
 @functools.cache
 def _tls() -> ssl.SSLContext:
+    import httpx
+
     # Loading the CA bundle takes milliseconds of the event loop; once is enough.
     return httpx.create_ssl_context()
 
@@ -140,6 +145,8 @@ class Courier:
     async def _deliver(
         self, issued: Issued, addressee: Addressee, endpoint: str | None
     ) -> Delivery:
+        from activities.db import utc
+
         r = issued.result
         # A decision taken again after a complaint is delivered beside the first one.
         to = revised(addressee.value, issued.revision)
@@ -177,6 +184,12 @@ class Courier:
         now: datetime,
     ) -> OutboxDelivery:
         """The pair's outbox row, created on the first attempt and counted on every one."""
+        from sqlalchemy import update
+        from sqlalchemy.exc import IntegrityError
+        from sqlmodel import Session, col
+
+        from models.tables import OutboxDelivery
+
         r = issued.result
         with Session(self.ctx.engine, expire_on_commit=False) as db:
             row = db.get(OutboxDelivery, (r.application_id, to))
@@ -226,6 +239,11 @@ class Courier:
     def _record(
         self, application_id: str, addressee: Addressee, to: str, now: datetime, reference: str
     ) -> Delivery:
+        from sqlmodel import Session
+
+        from activities.db import utc
+        from models.tables import OutboxDelivery
+
         with Session(self.ctx.engine) as db:
             row = db.get_one(OutboxDelivery, (application_id, to))
             if row.delivered_at is not None:
@@ -253,6 +271,8 @@ class Courier:
         return seconds
 
     async def _post(self, addressee: Addressee, endpoint: str, key: str, body: dict) -> str:
+        import httpx
+
         deadline = self._deadline()
         # Uncompressed, so that the bytes counted against ANSWER_LIMIT are the answer's.
         headers = {"Idempotency-Key": key, "Accept-Encoding": "identity"}

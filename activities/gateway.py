@@ -18,8 +18,8 @@ asking the same again gets the same (type `gateway.refused` / `gateway.malformed
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
-import httpx
 from pydantic import ValidationError
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
@@ -30,6 +30,11 @@ from activities.delivery import _clip, _shown, _tls
 from models.application import Application
 from models.findings import GatewayAnswer, RecordKind, StateRecords
 from rules.regulation import gateway_records
+
+# httpx is imported by the activity that asks: the CLI imports this module through the
+# workflows, for their activity references, and asks nothing.
+if TYPE_CHECKING:
+    import httpx
 
 ANSWER_LIMIT = 64 * 1024
 """Bytes of an answer read at most: twenty records of each kind fit many times over."""
@@ -103,6 +108,8 @@ class Gateway:
 
     @activity.defn(name="fetch_state_records")
     async def fetch_state_records(self, application: Application) -> StateRecords:
+        import httpx
+
         kinds = gateway_records(application.service)
         if not self.url:
             return StateRecords.not_asked()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
@@ -20,7 +19,6 @@ from models.case import Issued, Registration, Revoked
 from models.decisions import ChairmanDecision, ChairmanVerdict
 from models.result import Result, ResultKind
 from models.roster import District
-from models.tables import ResultRow
 from rules.timezone import ALMATY
 
 
@@ -110,6 +108,12 @@ class Issuer:
         decision: ChairmanDecision,
         replaces: Revoked | None = None,
     ) -> Issued:
+        # The database is imported here, as documents.render is in `render_issued`, and for
+        # the same reason.
+        from sqlmodel import Session
+
+        from models.tables import ResultRow
+
         revision = replaces.revision if replaces else 0
         with Session(self.ctx.engine) as db:
             row = db.get(ResultRow, app.application_id)

@@ -12,18 +12,20 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col
 from temporalio import activity
 
-from activities.db import utc
 from activities.delivery import Courier, _failure
 from documents.texts import acceptance_mark
 from models.case import Addressee, Delivery
-from models.tables import OutboxDelivery
 from rules.timezone import ALMATY
+
+# The database (sqlmodel, sqlalchemy, models.tables, activities.db) is imported in the
+# functions that use it: the CLI imports this module through the workflows, for their
+# activity references, and never opens the database.
+if TYPE_CHECKING:
+    from models.tables import OutboxDelivery
 
 ACCEPTANCE = "cabinet:acceptance"
 """The outbox row's addressee: the personal cabinet, for the acceptance mark."""
@@ -94,6 +96,8 @@ class Notices:
 
     @staticmethod
     def _delivered(row: OutboxDelivery) -> Delivery:
+        from activities.db import utc
+
         assert row.delivered_at is not None, "only a delivered row says when"
         return Delivery(
             addressee=Addressee.cabinet,
@@ -104,6 +108,12 @@ class Notices:
 
     def _claim(self, application_id: str, key: str, payload: dict, now: datetime) -> OutboxDelivery:
         """The notice's outbox row, made on the first attempt and counted on every one."""
+        from sqlalchemy import update
+        from sqlalchemy.exc import IntegrityError
+        from sqlmodel import Session, col
+
+        from models.tables import OutboxDelivery
+
         with Session(self.ctx.engine, expire_on_commit=False) as db:
             row = db.get(OutboxDelivery, (application_id, ACCEPTANCE))
             if row is None:
@@ -134,6 +144,10 @@ class Notices:
             return row
 
     def _record(self, application_id: str, now: datetime, reference: str) -> Delivery:
+        from sqlmodel import Session
+
+        from models.tables import OutboxDelivery
+
         with Session(self.ctx.engine) as db:
             row = db.get_one(OutboxDelivery, (application_id, ACCEPTANCE))
             if row.delivered_at is None:

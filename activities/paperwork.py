@@ -18,16 +18,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-
-from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col
+from typing import TYPE_CHECKING
 
 from activities.context import Context
 from documents.sign import sign_pdf
 from documents.store import DocumentStore, sha256_hex
 from models.case import DocumentRef
-from models.tables import DocumentRow
+
+# The database (sqlmodel, sqlalchemy, models.tables) is imported in the functions that use
+# it: the CLI imports this module through the workflows, for their activity references,
+# and never opens the database.
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from models.tables import DocumentRow
 
 
 def keep_signed(
@@ -40,6 +44,11 @@ def keep_signed(
     """`render` gives the PDF and its machine-readable JSON, the same bytes at every call;
     it is called when the case has no document of this kind yet, or when its PDF or JSON
     is missing from the store."""
+    from sqlalchemy.exc import IntegrityError
+    from sqlmodel import Session
+
+    from models.tables import DocumentRow
+
     store = ctx.store()
     with Session(ctx.engine) as db:
         row = db.get(DocumentRow, (application_id, kind))
@@ -83,6 +92,11 @@ def _mend(
     render: Callable[[], tuple[bytes, bytes]],
 ) -> None:
     """Writes back the files of `row` that a killed attempt did not get to write."""
+    from sqlalchemy import update
+    from sqlmodel import col
+
+    from models.tables import DocumentRow
+
     pdf: bytes | None = None
     if not store.has(row.sha256) or (row.json_sha256 and not store.has(row.json_sha256)):
         pdf, data = render()

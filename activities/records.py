@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
-from sqlmodel import Session
 from temporalio import activity
 
 from activities.context import Context
 from models.case import CaseEvent
-from models.tables import ApplicationRow, DecisionRow, EscalationRow, StepChange
+
+# The database (sqlmodel, sqlalchemy, models.tables) is imported in the functions that
+# use it: the CLI imports this module through the workflows, for their activity
+# references, and never opens the database.
+if TYPE_CHECKING:
+    from models.tables import DecisionRow, EscalationRow, StepChange
 
 
 class _Key(TypedDict):
@@ -28,6 +32,10 @@ class Records:
 
     @activity.defn(name="record_events")
     def record_events(self, events: list[CaseEvent]) -> None:
+        from sqlmodel import Session
+
+        from models.tables import ApplicationRow
+
         with Session(self.ctx.engine) as db:
             for e in events:
                 row = self._row(e)
@@ -48,6 +56,8 @@ class Records:
 
     @staticmethod
     def _row(e: CaseEvent) -> StepChange | DecisionRow | EscalationRow | None:
+        from models.tables import DecisionRow, EscalationRow, StepChange
+
         key = _Key(application_id=e.application_id, seq=e.seq, at=e.at, step=e.step.value)
         if e.kind == "step":
             return StepChange(**key)

@@ -4,24 +4,27 @@ registers them and hands them to the commission's chairman."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import func, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.context import Context
-from activities.db import utc
 from activities.issuing import signs_samples
 from activities.paperwork import keep_signed
 from models.application import Application
 from models.case import Opened, Registration
 from models.roster import District, Roster
 from models.signature import CaseTrust
-from models.tables import ApplicationRow, RegistrationCounter
 from rules.timezone import ALMATY
+
+# The database (sqlmodel, sqlalchemy, models.tables, activities.db) is imported in the
+# functions that use it: the CLI imports this module through the workflows, for their
+# activity references, and never opens the database.
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from models.tables import ApplicationRow
 
 
 def registration_number(district: str, year: int, sequence: int) -> str:
@@ -30,6 +33,12 @@ def registration_number(district: str, year: int, sequence: int) -> str:
 
 def _next_sequence(db: Session, district: str, year: int) -> int:
     """Takes the next number of the district's year, in `db`'s transaction."""
+    from sqlalchemy import func, update
+    from sqlalchemy.dialects import postgresql, sqlite
+    from sqlmodel import col, select
+
+    from models.tables import ApplicationRow, RegistrationCounter
+
     dialect = db.get_bind().dialect.name
     if dialect not in ("postgresql", "sqlite"):
         raise ApplicationError(f"registration numbers need PostgreSQL or SQLite, not {dialect}")
@@ -85,6 +94,11 @@ class Registrar:
         that inserts the row. Registrations in one district queue on the counter's row
         lock (on SQLite, on the database's write lock) rather than collide, and one that
         fails rolls its increment back: no gaps, and nothing to retry."""
+        from sqlalchemy.exc import IntegrityError
+        from sqlmodel import Session
+
+        from models.tables import ApplicationRow
+
         with Session(self.ctx.engine) as db:
             row = db.get(ApplicationRow, app.application_id)
             if row is not None:
@@ -152,6 +166,7 @@ class Registrar:
     def register_application(self, app: Application, accepted_at: datetime) -> Registration:
         # Loaded at the first document, not at import: the CLI imports the workflows (for
         # their update and query references), and with them this module, but renders nothing.
+        from activities.db import utc
         from documents.render import application_json, render_application
 
         row = self._row(app, accepted_at)

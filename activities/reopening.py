@@ -6,28 +6,24 @@ journal stopped), so that the complaint never carries the applicant's personal d
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-from sqlalchemy import func
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.context import Context
-from activities.db import utc
 from models.application import Application
 from models.case import DocumentRef, Registration, Revoked, revised
 from models.complaint import Reopen, Reopened
 from models.roster import District
-from models.tables import (
-    ApplicationRow,
-    DecisionRow,
-    DocumentRow,
-    EscalationRow,
-    ResultRow,
-    Revocation,
-    StepChange,
-)
+
+# The database (sqlmodel, sqlalchemy, models.tables, activities.db) is imported in the
+# functions that use it: the CLI imports this module through the workflows, for their
+# activity references, and never opens the database.
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from models.tables import Revocation
 
 
 def _cannot(application_id: str, what: str) -> ApplicationError:
@@ -40,6 +36,8 @@ def _cannot(application_id: str, what: str) -> ApplicationError:
 
 
 def _revoked(row: Revocation) -> Revoked:
+    from activities.db import utc
+
     return Revoked(
         complaint_id=row.complaint_id,
         kind=row.kind,
@@ -57,6 +55,11 @@ class Reopening:
 
     def _revoke(self, db: Session, reopen: Reopen) -> Revocation:
         """The complaint's revocation: made once, found again on every retry."""
+        from sqlalchemy.exc import IntegrityError
+        from sqlmodel import select
+
+        from models.tables import DocumentRow, ResultRow, Revocation
+
         app_id = reopen.application_id
         done = db.exec(select(Revocation).where(Revocation.complaint_id == reopen.complaint_id))
         row = done.first()
@@ -90,6 +93,11 @@ class Reopening:
 
     @staticmethod
     def _last_seq(db: Session, application_id: str) -> int:
+        from sqlalchemy import func
+        from sqlmodel import select
+
+        from models.tables import DecisionRow, EscalationRow, StepChange
+
         last = 0
         for table in (StepChange, DecisionRow, EscalationRow):
             seq = db.exec(
@@ -100,6 +108,11 @@ class Reopening:
 
     @activity.defn(name="reopen_case")
     def reopen_case(self, reopen: Reopen) -> Reopened:
+        from sqlmodel import Session
+
+        from activities.db import utc
+        from models.tables import ApplicationRow, DocumentRow
+
         app_id = reopen.application_id
         with Session(self.ctx.engine, expire_on_commit=False) as db:
             case = db.get(ApplicationRow, app_id)

@@ -10,10 +10,9 @@ import json
 from typing import Annotated, Any
 
 import typer
-from rich.text import Text
 from temporalio.service import RPCError
 
-from cli import render, render_case, temporal
+from cli import render, temporal
 from cli.context import (
     ACTOR_PATTERN,
     BAD_INPUT,
@@ -187,13 +186,18 @@ def show_cmd(app: AppArg, as_json: JsonOpt = False, lang: LangOpt = Lang.kk) -> 
             # Apart from the status's own `complaints`: those the case took on record.
             data["complaints_filed"] = [c.as_json() for c in complaints]
             typer.echo(json.dumps(data, ensure_ascii=False))
-        elif status is None:
-            con = render.console()
+            return
+        # rich, and the renderer built on it, only for a screen (as in cli.render).
+        from rich.text import Text
+
+        from cli import render_case
+
+        con = render.console()
+        if status is None:
             con.print(Text(case, style="bold"))
             render.render_run(execution, ctx.lang, con)
             render_case.render_complaints(None, complaints, ctx.lang, con)
         else:
-            con = render.console()
             render_case.render_status(status, now, ctx.lang, con, execution, complaints)
 
     run(ctx, work)

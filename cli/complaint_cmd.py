@@ -26,7 +26,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.workflow import UpdateMethodMultiParam
 
-from cli import render, render_complaint
+from cli import render
 from cli.context import BAD_INPUT, REFUSED, UNREACHABLE, ActorOpt, Ctx, Fail, JsonOpt, LangOpt
 from cli.context import actor as _actor
 from cli.context import context as _ctx
@@ -147,6 +147,9 @@ def show_cmd(complaint_id: str, as_json: JsonOpt = False, lang: LangOpt = Lang.k
         if as_json:
             typer.echo(s.model_dump_json())
         else:
+            # rich, and the renderer built on it, only for a screen (as in cli.render).
+            from cli import render_complaint
+
             render_complaint.render(s, ctx.lang, render.console())
 
     _run(ctx, work)

@@ -48,7 +48,7 @@ def preferred_lang(argv: Sequence[str], env: dict[str, str] | None = None) -> La
     return language(chosen)
 
 
-def choose(lang: Lang, verbose: bool) -> None:
+def choose(lang: Lang | None, verbose: bool) -> None:
     _state["lang"], _state["verbose"] = lang, verbose
 
 

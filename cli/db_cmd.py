@@ -6,7 +6,6 @@ a database stands. The migrations are in migrations/versions/."""
 from __future__ import annotations
 
 import typer
-from sqlalchemy.engine import make_url
 
 import settings
 from cli.context import current_lang, verbose
@@ -18,6 +17,10 @@ db_app = typer.Typer(name="db", no_args_is_help=True)
 
 
 def _shown(url: str) -> str:
+    # SQLAlchemy is imported in the functions that use it, not with the module: `shaqyru`
+    # imports this module for every command, and only these open the database.
+    from sqlalchemy.engine import make_url
+
     return make_url(url).render_as_string(hide_password=True)
 
 
@@ -28,6 +31,8 @@ def _engine():
 
 
 def _fail(url: str, problem: Exception) -> typer.Exit:
+    from sqlalchemy.engine import make_url
+
     lang = current_lang()
     typer.echo(t("db_unreachable", lang, url=_shown(url)), err=True)
     # The driver's own words, which may name the server: never its password.

@@ -82,6 +82,9 @@ def run(argv: Sequence[str]) -> int:
     try:
         return _run(argv, verbose)
     finally:
+        # The choice is this command line's: a process that runs several (the tests'
+        # fork server, a caller of `run`) starts each from the environment again.
+        context.choose(None, False)
         if before is None:
             os.environ.pop("SHAQYRU_LANG", None)
         else:

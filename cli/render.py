@@ -8,10 +8,7 @@ import re
 import sys
 from datetime import datetime, timedelta
 from functools import cache
-
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from cli.rows import CaseRow, Entry, Execution, working_left
 from models.case import CaseStatus, Deadline, Step
@@ -19,6 +16,11 @@ from rules import regulation
 from rules.check import hidden
 from rules.timezone import ALMATY
 from texts import has, t
+
+# rich is imported by the functions that print with it: `shaqyru` imports this module for
+# every command, and most print plain lines or JSON.
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def when(at: datetime | None) -> str:
@@ -112,6 +114,8 @@ def refusal_text(details: object, fallback: str, lang: str) -> str:
 
 
 def console() -> Console:
+    from rich.console import Console
+
     # Wide enough that a piped table stays one line a row; a terminal uses its own width.
     # No markup: people's texts (reasons, details) are printed as typed, and a "[/]" in
     # one would otherwise stop the command with a MarkupError.
@@ -170,6 +174,9 @@ def status_json(s: CaseStatus | None, now: datetime, run: Execution | None = Non
 def render_cases(
     rows: list[CaseRow], now: datetime, lang: str, title: str, out: Console, limit: int | None
 ) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title=title, title_justify="left")
     for col in ("app", "number", "service", "ground", "step", "due", "left", "waiting"):
         table.add_column(t(f"col_{col}", lang))
@@ -211,6 +218,8 @@ def act_name(act: str | None, lang: str) -> str:
 
 
 def render_history(app: str, entries: list[Entry], lang: str, out: Console) -> None:
+    from rich.text import Text
+
     out.print(Text(t("history_title", lang, app=app), style="bold"))
     for e in entries:
         line = Text(f"{when(e.at)}  ")

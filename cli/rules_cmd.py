@@ -6,17 +6,19 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from cli.check_cmd import Lang, LangOption
 from models.application import Service, application_json_schema
 from rules import regulation
 from texts import t
+
+# rich is imported where the table is printed, as in cli.render: `shaqyru` imports this
+# module for every command.
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def _rules_as_data() -> dict[str, Any]:
@@ -54,6 +56,9 @@ def _rules_as_data() -> dict[str, Any]:
 
 
 def _print_table(service: Service | None, lang: Lang, console: Console) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
     shown = [s for s in regulation.SERVICES.values() if service in (None, s.service)]
     table = Table(show_lines=True)
     for column in ("service", "number", "ground", "documents"):
@@ -104,6 +109,8 @@ def register(app: typer.Typer) -> None:
                 data["services"] = [s for s in data["services"] if s["service"] == service.value]
             typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
             return
+        from rich.console import Console
+
         _print_table(service, lang, Console())
 
     @app.command("schema")
