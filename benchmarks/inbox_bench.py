@@ -6,10 +6,12 @@ Starts a local dev server (the `temporal` binary in the venv) and N open cases o
 workflow type the inbox lists, each with the attributes a case waiting at the members'
 review publishes (waiting for esil-m1 among others, deadlines spread over days) and its
 registration number in an encrypted memo. No worker runs: the inbox reads the visibility
-store only, so the cases need not move. Then times `inbox()` (the list calls and the
-rows), the SDK's own listing of the same rows for comparison, and the whole
-`shaqyru inbox --as esil-m1` process, as a table and as --json. The target is under a
-second; `throughput.py --open 10000` measures the same with real cases."""
+store only, so the cases need not move. Then times `inbox()` (every row: the list calls
+and the rows), `inbox_soonest()` (the 100 rows the table shows, read window by window of
+deadlines, and the count), the SDK's own listing of every row for comparison, and the
+whole `shaqyru inbox --as esil-m1` process, as a table (the soonest 100) and as --json
+(every row). The target is under a second; `throughput.py --open 10000` measures the
+same with real cases."""
 
 from __future__ import annotations
 
@@ -33,7 +35,8 @@ from temporalio.common import SearchAttributePair, TypedSearchAttributes  # noqa
 from temporalio.testing import WorkflowEnvironment  # noqa: E402
 
 import codec  # noqa: E402
-from cli.temporal import inbox  # noqa: E402
+from cli.context import SHOWN_ROWS  # noqa: E402
+from cli.temporal import inbox, inbox_soonest  # noqa: E402
 from workflows import search  # noqa: E402
 from workflows.application import WORKFLOW_NAME, workflow_id  # noqa: E402
 
@@ -104,6 +107,11 @@ async def main(n: int, runs: int) -> None:
         try:
             await _open_cases(env.client, n)
             await _timed(f"inbox() over {n} cases", runs, lambda: inbox(env.client, MEMBER))
+            await _timed(
+                f"inbox_soonest(), {SHOWN_ROWS} of {n}",
+                runs,
+                lambda: inbox_soonest(env.client, MEMBER, SHOWN_ROWS, datetime.now(UTC)),
+            )
             await _timed(
                 "the SDK's listing of the same rows", runs, lambda: _sdk_listing(env.client)
             )

@@ -105,19 +105,22 @@ def inbox_cmd(
     async def work() -> None:
         me = actor(who, ctx.lang)
         client = await temporal.open_client(ctx)
+        now = temporal.now()
         try:
-            rows = await temporal.inbox(client, me)
+            if ctx.as_json or show_all:
+                rows = await temporal.inbox(client, me)
+                total = len(rows)
+            else:
+                rows, total = await temporal.inbox_soonest(client, me, SHOWN_ROWS, now)
         except RPCError as e:
             raise temporal.unreachable(ctx, e) from None
-        now = temporal.now()
         if ctx.as_json:
             typer.echo(json.dumps([r.as_json(now) for r in rows], ensure_ascii=False))
         elif not rows:
             typer.echo(t("inbox_empty", ctx.lang, actor=me))
         else:
-            title = t("inbox_title", ctx.lang, actor=me, n=len(rows))
-            limit = None if show_all else SHOWN_ROWS
-            render.render_cases(rows, now, ctx.lang, title, render.console(), limit)
+            title = t("inbox_title", ctx.lang, actor=me, n=total)
+            render.render_cases(rows, now, ctx.lang, title, render.console(), total)
 
     run(ctx, work)
 
@@ -163,7 +166,7 @@ def _print_overdue(
     for (d, s), group in groups.items():
         district, step = render.district_name(d, lang), render.step_name(s, lang)
         title = t("overdue_group", lang, district=district, step=step, n=len(group))
-        render.render_cases(group, now, lang, title, con, None)
+        render.render_cases(group, now, lang, title, con, len(group))
     if checked < total:
         con.print(t("jam_check_limited", lang, n=checked), style="dim")
     con.print(t("visibility_note", lang), style="dim")

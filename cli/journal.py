@@ -180,7 +180,6 @@ class _Lines:
         self.add(e.at, self.system, text, "complaint")
 
 
-
 def _stopped(run: Execution, lang: str) -> list[Entry]:
     """The line of a run stopped from outside: the server's, not the case's."""
     if not run.stopped or run.closed_at is None:
@@ -209,4 +208,3 @@ def timeline(
             text = t("h_omitted", lang, count=journal.omitted)
             lines.add(lines.entries[-1].at, lines.system, text, "omitted")
     return sorted([*lines.entries, *_stopped(run, lang)], key=lambda e: e.at)
-

@@ -172,16 +172,16 @@ def status_json(s: CaseStatus | None, now: datetime, run: Execution | None = Non
 
 
 def render_cases(
-    rows: list[CaseRow], now: datetime, lang: str, title: str, out: Console, limit: int | None
+    rows: list[CaseRow], now: datetime, lang: str, title: str, out: Console, total: int
 ) -> None:
+    """Every row given, then how many of `total` were left out, if any."""
     from rich.table import Table
     from rich.text import Text
 
     table = Table(title=title, title_justify="left")
     for col in ("app", "number", "service", "ground", "step", "due", "left", "waiting"):
         table.add_column(t(f"col_{col}", lang))
-    shown = rows if limit is None else rows[:limit]
-    for r in shown:
+    for r in rows:
         late = r.late(now)
         if r.jammed:
             left = t("jammed", lang, attempt=r.task_attempt)
@@ -201,8 +201,8 @@ def render_cases(
             ", ".join(r.waiting_for),
         )
     out.print(table)
-    if len(shown) < len(rows):
-        out.print(Text(t("rows_more", lang, shown=len(shown), n=len(rows)), style="dim"))
+    if len(rows) < total:
+        out.print(Text(t("rows_more", lang, shown=len(rows), n=total), style="dim"))
 
 
 def _row_name(r: CaseRow, lang: str) -> str:

@@ -340,15 +340,46 @@ def _by_deadline(row: CaseRow) -> tuple[bool, datetime]:
     return row.deadline is None, row.deadline or datetime.max.replace(tzinfo=UTC)
 
 
-async def inbox(client: Client, actor: str) -> list[CaseRow]:
-    """The open cases and complaints that wait for `actor`, soonest deadline first: one
-    list call."""
+def _waiting_for(actor: str) -> str:
     types = f"{_quote(WORKFLOW_NAME)}, {_quote(COMPLAINT)}"
-    query = (
+    return (
         f"WorkflowType IN ({types}) AND ExecutionStatus = 'Running' "
         f"AND {search.WAITING_FOR.name} = {_quote(actor)}"
     )
-    return sorted(await list_cases(client, query), key=_by_deadline)
+
+
+async def inbox(client: Client, actor: str) -> list[CaseRow]:
+    """The open cases and complaints that wait for `actor`, soonest deadline first."""
+    return sorted(await list_cases(client, _waiting_for(actor)), key=_by_deadline)
+
+
+# Deadline windows for the soonest rows, in hours from now: a case's step has one working
+# day, so most of an inbox is due within the first ones.
+WINDOWS = (2, 8, 32, 128, 512, 2048)
+
+
+async def inbox_soonest(
+    client: Client, actor: str, n: int, now: datetime
+) -> tuple[list[CaseRow], int]:
+    """The `n` rows of `actor`'s inbox with the soonest deadlines, and how many rows it
+    has. The visibility store cannot sort (no ORDER BY on SQL stores), so rather than
+    list every row, deadlines are read window by window (the overdue ones in the first)
+    until `n` are in hand."""
+    query = _waiting_for(actor)
+    total = (await client.count_workflows(query, rpc_timeout=CALL_TIMEOUT)).count
+    deadline = search.DEADLINE.name
+    rows: list[CaseRow] = []
+    lower: str | None = None
+    for hours in WINDOWS:
+        upper = _quote((now + timedelta(hours=hours)).isoformat())
+        since = f" AND {deadline} >= {lower}" if lower else ""
+        rows += await list_cases(client, f"{query} AND {deadline} < {upper}{since}")
+        if len(rows) >= n:
+            return sorted(rows, key=_by_deadline)[:n], total
+        lower = upper
+    rest = f"{query} AND ({deadline} >= {lower} OR {deadline} IS NULL)"
+    rows += await list_cases(client, rest)
+    return sorted(rows, key=_by_deadline)[:n], total
 
 
 async def complaints_of(client: Client, app: str) -> list[ComplaintRow]:
