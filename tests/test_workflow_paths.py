@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from sqlmodel import Session, select
+from temporalio import activity
 from temporalio.client import WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+from temporalio.worker import Worker
 
-from models.case import CaseStatus, Step
+from activities import all_activities
+from activities.registration import Registrar
+from models.application import Application
+from models.case import CaseStatus, Opened, Step
 from models.decisions import ChairmanDecision, Forward, MemberDecision
 from models.tables import ApplicationRow, OutboxDelivery, ResultRow
 from rules import calendar
@@ -29,6 +35,7 @@ from tests.helpers import (
 )
 from workflows import search
 from workflows.application import ApplicationWorkflow, workflow_id
+from workflows.runner import workflow_runner
 
 DAY = calendar.WORKING_DAY
 
@@ -344,3 +351,43 @@ async def test_duplicate_update_is_refused_at_once(time_env, context, executor):
         s = await status(handle)
         assert [a.answer for a in s.answers] == ["agree", None, None]
         await handle.terminate("test over")
+
+
+async def test_own_work_failing_in_the_worker_goes_on_as_an_activity(time_env, context, executor):
+    """Registration fails inside the case's workflow task: rather than be retried there
+    (a timer and a task in history for every attempt), it goes on as an ordinary
+    activity, and the case is registered once."""
+    client, tq = time_env.client, task_queue()
+    submitted = weekday_at(await time_env.get_current_time(), 1, time(11, 0))
+    app = application(submitted)
+    registrar, failed = Registrar(context), []
+
+    @activity.defn(name="open_case")
+    def open_case(application: Application, accepted_at: datetime) -> Opened:
+        if not failed:
+            failed.append(activity.info().is_local)
+            raise ApplicationError("the read model is away", non_retryable=True)
+        return registrar.open_case(application, accepted_at)
+
+    activities = [a for a in all_activities(context) if getattr(a, "__name__", "") != "open_case"]
+    async with Worker(
+        client,
+        task_queue=tq,
+        workflows=[ApplicationWorkflow],
+        workflow_runner=workflow_runner(),
+        activities=[*activities, open_case],
+        activity_executor=executor,
+    ):
+        handle = await start(client, app, tq)
+        s, _, _ = await registered(time_env, handle, submitted)
+        history = await handle.fetch_history()
+    assert failed == [True], "the first attempt ran as a local activity"
+    scheduled = [
+        e.activity_task_scheduled_event_attributes.activity_type.name
+        for e in history.events
+        if e.HasField("activity_task_scheduled_event_attributes")
+    ]
+    assert "open_case" in scheduled
+    assert s.registration is not None and s.registration.number.endswith("-00001")
+    with Session(context.engine) as db:
+        assert len(db.exec(select(ApplicationRow)).all()) == 1

@@ -13,7 +13,7 @@ from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RawValue, SearchAttributeUpdate
-from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.exceptions import ActivityError, ApplicationError, CancelledError, FailureError
 
 with workflow.unsafe.imports_passed_through():
     from activities.calendar import calendar_acceptance, calendar_window
@@ -77,6 +77,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.options import (
         CALENDAR,
         DELIVERY,
+        LOCAL,
         ONCE,
         Rejected,
         calendar_due,
@@ -190,11 +191,19 @@ class ApplicationWorkflow:
         asked for it: one marker in history instead of three events and a workflow task
         of its own. Work that waits on another system (the cabinet, the gateway, the
         military body) stays an ordinary activity, so a slow addressee never holds a
-        workflow task open."""
+        workflow task open. Work that fails in the worker for a minute (LOCAL) is given
+        to an ordinary activity, so that a long outage grows no history."""
         if self._patched("local-steps"):
-            return await workflow.execute_local_activity_method(
-                method, args=args, summary=summary, **ONCE
-            )
+            try:
+                return await workflow.execute_local_activity_method(
+                    method, args=args, summary=summary, **LOCAL
+                )
+            except FailureError as failed:
+                # A local activity's failure arrives as the activity's own error (or a
+                # timeout), not wrapped in an ActivityError.
+                if isinstance(failed, CancelledError):
+                    raise
+                workflow.logger.warning("%s goes on as an activity: %s", summary, failed)
         return await workflow.execute_activity_method(method, args=args, summary=summary, **ONCE)
 
     def _take(self, app: Application) -> None:

@@ -17,11 +17,13 @@ with workflow.unsafe.imports_passed_through():
     from models.case import Moment
     from rules.refusal import Refusal
 
+
 class Options(TypedDict):
     """The keyword arguments of `execute_activity` every call of a kind shares; typed, so
     that a wrong option or value is the type checker's to find."""
 
     start_to_close_timeout: timedelta
+    schedule_to_close_timeout: NotRequired[timedelta]
     retry_policy: NotRequired[RetryPolicy]
 
 
@@ -29,6 +31,15 @@ CALENDAR: Options = {"start_to_close_timeout": timedelta(seconds=10)}
 ONCE: Options = {
     "start_to_close_timeout": timedelta(minutes=1),
     "retry_policy": RetryPolicy(maximum_interval=timedelta(minutes=5)),
+}
+# The case's own work as a local activity: retried inside the worker for a minute at
+# most. A local activity retried for longer would record a timer and a workflow task for
+# every attempt; past that minute the work goes on as an ordinary activity (ONCE), whose
+# retries the server keeps without an event each.
+LOCAL: Options = {
+    "start_to_close_timeout": timedelta(seconds=30),
+    "schedule_to_close_timeout": timedelta(minutes=1),
+    "retry_policy": RetryPolicy(maximum_interval=timedelta(seconds=10)),
 }
 # A delivery is retried until the addressee accepts it; nothing is ever given up.
 DELIVERY: Options = {
