@@ -18,7 +18,23 @@ from activities.registration import Registrar
 from activities.reopening import Reopening
 
 
+def load_machinery() -> None:
+    """What the activities import inside their methods (so that the command line starts
+    without it), loaded once, before a worker takes its first task. A first import of
+    fpdf (fontTools patches its own classes as it loads) raced by activity threads while
+    workflow sandboxes import alongside has broken every later rendering in the worker
+    (benchmarks/throughput.py with SHAQYRU_WORKFLOW_CACHE=0)."""
+    import httpx  # noqa: F401
+    import sqlalchemy  # noqa: F401
+    import sqlmodel  # noqa: F401
+
+    import activities.db  # noqa: F401
+    import documents.render  # noqa: F401
+    import models.tables  # noqa: F401
+
+
 def all_activities(ctx: Context) -> list[Callable]:
+    load_machinery()
     records, registrar, issuer, courier = Records(ctx), Registrar(ctx), Issuer(ctx), Courier(ctx)
     return [
         calendar_acceptance,
