@@ -5,8 +5,9 @@
 Starts a local dev server (the `temporal` binary in the venv) and N open cases of the
 workflow type the inbox lists, each with the attributes a case waiting at the members'
 review publishes (waiting for esil-m1 among others, deadlines spread over days) and its
-registration number in an encrypted memo (`--clustered`: every deadline within minutes, as
-cases opened together are due). No worker runs: the inbox reads the visibility
+registration number in an encrypted memo. `--deadlines clustered` puts every deadline
+within minutes, as cases opened together are due; `--deadlines tied` at one moment, as
+cases opened over a weekend are. No worker runs: the inbox reads the visibility
 store only, so the cases need not move. Then times `inbox()` (every row: the list calls
 and the rows), `inbox_soonest()` (the 100 rows the table shows, read window by window of
 deadlines, and the count), the SDK's own listing of every row for comparison, and the
@@ -45,15 +46,17 @@ BIN = Path(sys.executable).parent
 MEMBER = "esil-m1"
 
 
-def _deadline(now: datetime, i: int, clustered: bool) -> datetime:
-    # Spread over days, or as real cases opened within minutes of each other are due: a
-    # working day later, together (Monday morning, say, when the inbox is read at night).
-    if clustered:
+def _deadline(now: datetime, i: int, shape: str) -> datetime:
+    # Spread over days; or as real cases opened within minutes of each other are due, a
+    # working day later and together; or, opened over a weekend, at the very same moment.
+    if shape == "clustered":
         return now + timedelta(hours=30, seconds=0.3 * i)
+    if shape == "tied":
+        return now + timedelta(hours=30)
     return now + timedelta(hours=i % 90)
 
 
-async def _open_cases(client: Client, n: int, clustered: bool) -> None:
+async def _open_cases(client: Client, n: int, shape: str) -> None:
     now, gate = datetime.now(UTC), asyncio.Semaphore(100)
 
     async def one(i: int) -> None:
@@ -65,7 +68,7 @@ async def _open_cases(client: Client, n: int, clustered: bool) -> None:
                 SearchAttributePair(search.STEP, "review"),
                 SearchAttributePair(search.OVERDUE, False),
                 SearchAttributePair(search.WAITING_FOR, [MEMBER, "esil-m2"]),
-                SearchAttributePair(search.DEADLINE, _deadline(now, i, clustered)),
+                SearchAttributePair(search.DEADLINE, _deadline(now, i, shape)),
             ]
         )
         async with gate:
@@ -104,7 +107,7 @@ async def _timed(what: str, runs: int, call: Callable[[], Awaitable[object]]) ->
     print(f"{what}: median {statistics.median(times):.3f} s, min {min(times):.3f} s")
 
 
-async def main(n: int, runs: int, clustered: bool) -> None:
+async def main(n: int, runs: int, shape: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         keys = codec.KeyFile(Path(tmp) / "keyring.json")
         keys.create()
@@ -114,7 +117,7 @@ async def main(n: int, runs: int, clustered: bool) -> None:
             data_converter=codec.data_converter(keys),
         )
         try:
-            await _open_cases(env.client, n, clustered)
+            await _open_cases(env.client, n, shape)
             await _timed(f"inbox() over {n} cases", runs, lambda: inbox(env.client, MEMBER))
             await _timed(
                 f"inbox_soonest(), {SHOWN_ROWS} of {n}",
@@ -158,7 +161,10 @@ if __name__ == "__main__":
     parser.add_argument("-n", type=int, default=3333, help="open cases (default 3333)")
     parser.add_argument("--runs", type=int, default=5, help="timed runs of each kind")
     parser.add_argument(
-        "--clustered", action="store_true", help="every deadline within 17 minutes, 30 h ahead"
+        "--deadlines",
+        choices=("spread", "clustered", "tied"),
+        default="spread",
+        help="over 90 hours (default); within 17 minutes, 30 h ahead; all at one moment",
     )
     args = parser.parse_args()
-    asyncio.run(main(args.n, args.runs, args.clustered))
+    asyncio.run(main(args.n, args.runs, args.deadlines))

@@ -236,10 +236,11 @@ def _open_cases(where: str) -> str:
     return f"WorkflowType = {_quote(WORKFLOW_NAME)} AND ExecutionStatus = 'Running' AND {where}"
 
 
-async def list_cases(client: Client, query: str) -> list[CaseRow]:
-    """The cases a visibility query matches, from their search attributes and memo; a
-    complaint among them is a row of the case it is about."""
-    found = await _list(client, query)
+async def list_cases(client: Client, query: str, limit: int | None = None) -> list[CaseRow]:
+    """The cases a visibility query matches (the first `limit` the server gives), from
+    their search attributes and memo; a complaint among them is a row of the case it is
+    about."""
+    found = await _list(client, query, limit)
     rows: list[CaseRow] = []
     for info, memo in zip(found, await _memos(client, found), strict=True):
         sa = _Attributes(info)
@@ -265,13 +266,16 @@ async def list_cases(client: Client, query: str) -> list[CaseRow]:
     return rows
 
 
-async def _list(client: Client, query: str) -> list[WorkflowExecutionInfo]:
-    """Every page of the list call, as the server sends it. The SDK's own listing decodes
-    each of a row's dozen attributes twice, which for thousands of rows cost more than
-    the call itself; the rows here read only the few they show."""
-    request = ListWorkflowExecutionsRequest(namespace=client.namespace, query=query, page_size=1000)
+async def _list(
+    client: Client, query: str, limit: int | None = None
+) -> list[WorkflowExecutionInfo]:
+    """Every page of the list call (up to `limit` rows), as the server sends it. The SDK's
+    own listing decodes each of a row's dozen attributes twice, which for thousands of
+    rows cost more than the call itself; the rows here read only the few they show."""
+    size = 1000 if limit is None else max(1, min(limit, 1000))
+    request = ListWorkflowExecutionsRequest(namespace=client.namespace, query=query, page_size=size)
     found: list[WorkflowExecutionInfo] = []
-    while True:
+    while limit is None or len(found) < limit:
         page = await client.workflow_service.list_workflow_executions(
             request, retry=True, timeout=CALL_TIMEOUT
         )
@@ -279,6 +283,7 @@ async def _list(client: Client, query: str) -> list[WorkflowExecutionInfo]:
         if not page.next_page_token:
             return found
         request.next_page_token = page.next_page_token
+    return found[:limit]
 
 
 class _Attributes:
@@ -356,8 +361,9 @@ async def inbox(client: Client, actor: str) -> list[CaseRow]:
 # Deadline windows for the soonest rows, in hours from now: a case's step has one working
 # day, so most of an inbox is due within the first ones.
 WINDOWS = (2, 8, 32, 128, 512, 2048)
-# Halvings of the window that holds the n-th deadline: 2 hours come down to half a minute.
-HALVINGS = 8
+# Deadlines closer than this are taken as equal: cases opened together (a weekend's, say)
+# are due at the very same moment, and any of them may come first.
+TIED = timedelta(seconds=1)
 
 
 async def inbox_soonest(
@@ -365,19 +371,21 @@ async def inbox_soonest(
 ) -> tuple[list[CaseRow], int]:
     """The `n` rows of `actor`'s inbox with the soonest deadlines, and how many rows it
     has. The visibility store cannot sort (no ORDER BY on SQL stores) and a row costs
-    far more to list than to count, so counts find a moment before which about `n` rows
-    are due (widening windows, then halving the one that holds the n-th), and only
-    those rows are listed."""
+    far more to list than to count, so counts find the moment by which the n-th row is
+    due (widening windows, then halving the one that holds it) and only the rows due by
+    then are listed: every row due before the moment, and as many as are missing of
+    those due at it."""
     query = _waiting_for(actor)
     deadline = search.DEADLINE.name
 
+    def before(at: datetime) -> str:
+        return f"{query} AND {deadline} < {_quote(at.isoformat())}"
+
     async def due_before(at: datetime) -> int:
-        where = f"{query} AND {deadline} < {_quote(at.isoformat())}"
-        return (await client.count_workflows(where, rpc_timeout=CALL_TIMEOUT)).count
+        return (await client.count_workflows(before(at), rpc_timeout=CALL_TIMEOUT)).count
 
     total = (await client.count_workflows(query, rpc_timeout=CALL_TIMEOUT)).count
-    low: datetime | None = None  # fewer than n rows are due before it
-    high: datetime | None = None  # at least n rows are due before it
+    low, high = None, None  # fewer than n rows are due before low; n or more before high
     for hours in WINDOWS:
         at = now + timedelta(hours=hours)
         if await due_before(at) >= n:
@@ -392,14 +400,20 @@ async def inbox_soonest(
         if step > timedelta(days=3650) or await due_before(back) < n:
             low = back
         step *= 4
-    for _ in range(HALVINGS):
+    early, late = await due_before(low), await due_before(high)
+    while late > 2 * n and high - low > TIED:
         middle = low + (high - low) / 2
-        if await due_before(middle) >= n:
-            high = middle
+        if (count := await due_before(middle)) >= n:
+            high, late = middle, count
         else:
-            low = middle
-    where = f"{query} AND {deadline} < {_quote(high.isoformat())}"
-    return sorted(await list_cases(client, where), key=_by_deadline)[:n], total
+            low, early = middle, count
+    if late <= 2 * n:
+        rows = await list_cases(client, before(high))
+    else:  # tied: all due before low, and the rest of n from those due at the moment
+        since = f" AND {deadline} >= {_quote(low.isoformat())}"
+        rows = await list_cases(client, before(low)) if early else []
+        rows += await list_cases(client, before(high) + since, n - len(rows))
+    return sorted(rows, key=_by_deadline)[:n], total
 
 
 async def complaints_of(client: Client, app: str) -> list[ComplaintRow]:

@@ -137,3 +137,26 @@ async def test_the_inbox_table_shows_the_soonest_and_counts_the_rest(dev_env):
     assert t("rows_more", "en", shown=SHOWN_ROWS, n=many) in table.replace("\n", " ")
     assert all(app in everything for app in listed)
     assert t("rows_more", "en", shown=SHOWN_ROWS, n=many) not in everything
+
+
+async def test_rows_due_at_the_same_moment_are_taken_as_they_come(dev_env):
+    """Cases opened together are due together: of rows due at one moment, as many as are
+    missing are taken, after every row due before it."""
+    client = dev_env.client
+    actor = f"m{uuid.uuid4().hex[:8]}"
+    now = datetime.now(UTC)
+    offsets: list[float | None] = [-3.0, *[30.0] * 12, 40.0]
+    ids = await _open(client, actor, now, offsets)
+    try:
+        await eventually(
+            lambda: temporal.inbox(client, actor),
+            lambda rows: len(rows) == len(offsets),
+            "the cases reach visibility",
+        )
+        rows, total = await temporal.inbox_soonest(client, actor, 4, now)
+    finally:
+        for wid in ids:
+            await client.get_workflow_handle(wid).terminate("test over")
+    assert total == len(offsets)
+    tie = now + timedelta(hours=30)
+    assert [r.deadline for r in rows] == [now + timedelta(hours=-3), tie, tie, tie]
