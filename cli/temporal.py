@@ -385,22 +385,26 @@ async def inbox_soonest(
         return (await client.count_workflows(before(at), rpc_timeout=CALL_TIMEOUT)).count
 
     total = (await client.count_workflows(query, rpc_timeout=CALL_TIMEOUT)).count
-    low, high = None, None  # fewer than n rows are due before low; n or more before high
+    if total <= n:
+        return sorted(await list_cases(client, query), key=_by_deadline)[:n], total
+    # Fewer than n rows (`early` of them) are due before low; n or more (`late`) before high.
+    low: datetime | None = None
+    high: datetime | None = None
+    early = late = 0
     for hours in WINDOWS:
         at = now + timedelta(hours=hours)
-        if await due_before(at) >= n:
-            high = at
+        if (count := await due_before(at)) >= n:
+            high, late = at, count
             break
-        low = at
-    if total <= n or high is None:  # few rows, or most without a deadline soon: all
+        low, early = at, count
+    if high is None:  # most rows have no deadline soon: all of them
         return sorted(await list_cases(client, query), key=_by_deadline)[:n], total
     step = timedelta(hours=WINDOWS[0])
     while low is None:  # the first window holds n already: how far back are they due?
         back = high - step
-        if step > timedelta(days=3650) or await due_before(back) < n:
-            low = back
+        if (count := await due_before(back)) < n or step > timedelta(days=3650):
+            low, early = back, count
         step *= 4
-    early, late = await due_before(low), await due_before(high)
     while late > 2 * n and high - low > TIED:
         middle = low + (high - low) / 2
         if (count := await due_before(middle)) >= n:
