@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time as clock
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -157,19 +157,33 @@ def _dev_trust(keys: Path) -> tuple:
 
 
 def worker_for(
-    client: Client, context: Context, executor: Any, task_queue: str, sticky: bool = True
+    client: Client,
+    context: Context,
+    executor: Any,
+    task_queue: str,
+    sticky: bool = True,
+    replacing: Sequence[Callable] = (),
 ) -> Worker:
+    """A worker of the project's workflows and activities; `replacing` stands in for the
+    activities of the same names."""
+    names = {_activity_name(a) for a in replacing}
+    activities = [a for a in all_activities(context) if _activity_name(a) not in names]
     return Worker(
         client,
         task_queue=task_queue,
         workflows=[ApplicationWorkflow, ComplaintWorkflow],
         workflow_runner=workflow_runner(),
-        activities=all_activities(context),
+        activities=[*activities, *replacing],
         activity_executor=executor,
         # Without a cache the worker takes no sticky queue: a worker that goes away then
         # leaves nothing for the time-skipping server to time out.
         max_cached_workflows=1000 if sticky else 0,
     )
+
+
+def _activity_name(fn: Callable) -> str:
+    # The name @activity.defn gave it, where the SDK keeps it.
+    return getattr(fn, "__temporal_activity_definition").name
 
 
 def task_queue() -> str:

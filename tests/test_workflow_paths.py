@@ -10,9 +10,7 @@ from sqlmodel import Session, select
 from temporalio import activity
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
-from temporalio.worker import Worker
 
-from activities import all_activities
 from activities.registration import Registrar
 from models.application import Application
 from models.case import CaseStatus, Opened, Step
@@ -35,7 +33,6 @@ from tests.helpers import (
 )
 from workflows import search
 from workflows.application import ApplicationWorkflow, workflow_id
-from workflows.runner import workflow_runner
 
 DAY = calendar.WORKING_DAY
 
@@ -369,15 +366,7 @@ async def test_own_work_failing_in_the_worker_goes_on_as_an_activity(time_env, c
             raise ApplicationError("the read model is away", non_retryable=True)
         return registrar.open_case(application, accepted_at)
 
-    activities = [a for a in all_activities(context) if getattr(a, "__name__", "") != "open_case"]
-    async with Worker(
-        client,
-        task_queue=tq,
-        workflows=[ApplicationWorkflow],
-        workflow_runner=workflow_runner(),
-        activities=[*activities, open_case],
-        activity_executor=executor,
-    ):
+    async with worker_for(client, context, executor, tq, replacing=[open_case]):
         handle = await start(client, app, tq)
         s, _, _ = await registered(time_env, handle, submitted)
         history = await handle.fetch_history()
