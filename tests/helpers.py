@@ -407,7 +407,7 @@ async def keep_history(handle: WorkflowHandle, name: str) -> None:
     history = await handle.fetch_history()
     # Recorded under the session's throwaway key: kept in clear so that replay needs none.
     codec.decrypt_in_place(history.events, codec.default_keys())
-    # A case opened since a baseline patch ("lean-history", "local-steps") is another
+    # A case opened since a baseline patch ("lean-history", "local-steps", …) is another
     # version of the same path: it gets a file of its own, and the recordings of the
     # older versions stay as they were.
     marked = b"".join(
@@ -417,7 +417,11 @@ async def keep_history(handle: WorkflowHandle, name: str) -> None:
         for d in e.marker_recorded_event_attributes.details.values()
         for p in d.payloads
     )
-    for baseline, suffix in (("local-steps", "-local"), ("lean-history", "-lean")):
+    for baseline, suffix in (
+        ("local-calls", "-calls"),
+        ("local-steps", "-local"),
+        ("lean-history", "-lean"),
+    ):
         if baseline.encode() in marked:
             name += suffix
             break

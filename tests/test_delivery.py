@@ -199,7 +199,9 @@ async def test_worker_dies_during_delivery(time_env, tmp_path, executor, databas
         assert [p.status for p in endpoint.posts] == [None, 200]
     rows = outbox(second)
     assert sorted(o.addressee for o in rows) == ["cabinet", "military"]
-    assert all(o.attempts == 2 and o.delivered_at for o in rows)
+    # Tries counted: the held one and the one that delivered; since "local-calls" also,
+    # at times, a try that found the row delivered and sent nothing (the posts above).
+    assert all(o.attempts in (2, 3) and o.delivered_at for o in rows)
     assert [d.reference for d in final.deliveries] == ["cabinet/1", "military/1"]
 
 
@@ -374,9 +376,12 @@ async def test_hanging_addressees_do_not_starve_registration(time_env, tmp_path,
                     if p.last_failure.application_failure_info.type == "delivery.busy"
                 ]
 
-            # Sixteen reach the addressees and hang; the other four are turned away.
+            # Each delivery is tried first inside its workflow task: sixteen reach the
+            # addressees and are given up after a few seconds (QUICK), four are turned
+            # away. Then as activities: sixteen reach the addressees and hang; the other
+            # four are turned away.
             busy = await eventually(turned_away, lambda b: len(b) == 4, "four turned away")
-            assert hanging() == 16
+            assert hanging() == 32
             refusal = await client.data_converter.decode_failure(busy[0])
             assert refusal.message.endswith(
                 ": 16 deliveries already under way on this worker; will retry"
@@ -390,7 +395,7 @@ async def test_hanging_addressees_do_not_starve_registration(time_env, tmp_path,
             issued = await at_step(late, Step.deliver)
             took = asyncio.get_running_loop().time() - started
             # Nothing of the sixteen ended meanwhile: they hung all along.
-            assert hanging() == 16
+            assert hanging() == 32
             assert all(p.status is None for p in cabinet.posts + military.posts)
 
     assert {d.kind for d in issued.documents} >= {"conclusion"}

@@ -45,6 +45,13 @@ def test_histories_are_recorded():
         "hostile-signals-local",
         "refusal-with-findings-local",
         "complaint-upheld-decided-again-local",
+        # Cases opened since the patch "local-calls".
+        "deferral-granted-calls",
+        "signed-granted-v2-calls",
+        "term-breach-calls",
+        "hostile-signals-calls",
+        "refusal-with-findings-calls",
+        "complaint-upheld-decided-again-calls",
     } <= names
 
 

@@ -79,6 +79,8 @@ with workflow.unsafe.imports_passed_through():
         DELIVERY,
         LOCAL,
         ONCE,
+        QUICK,
+        Options,
         Rejected,
         calendar_due,
         wait_until,
@@ -101,7 +103,7 @@ KEPT_NONCES = 200
 KEPT_JOURNAL = 300
 KEPT_JOURNAL_HEAD = 50
 # Patches that each stand for every change before them (`_patched`), oldest first.
-BASELINES = ("lean-history", "local-steps")
+BASELINES = ("lean-history", "local-steps", "local-calls")
 # Steps held to a working-day deadline: `_step_deadline` publishes them.
 DEADLINE_STEPS = frozenset({Step.forward, Step.review, Step.decide, Step.sign, Step.deliver})
 # Steps done by the case's own work, within a workflow task (see `_enter`).
@@ -189,14 +191,31 @@ class ApplicationWorkflow:
         """An activity on the commission's own database and documents. A case opened
         since "local-steps" runs it as a local activity, inside the workflow task that
         asked for it: one marker in history instead of three events and a workflow task
-        of its own. Work that waits on another system (the cabinet, the gateway, the
-        military body) stays an ordinary activity, so a slow addressee never holds a
-        workflow task open. Work that fails in the worker for a minute (LOCAL) is given
-        to an ordinary activity, so that a long outage grows no history."""
-        if self._patched("local-steps"):
+        of its own. Work that fails in the worker for a minute (LOCAL) is given to an
+        ordinary activity, so that a long outage grows no history."""
+        return await self._here_first("local-steps", LOCAL, ONCE, method, args, summary)
+
+    async def _outside(self, method: Callable, *args: Any, summary: str) -> Any:
+        """A call to another system: the cabinet, the gateway, the military body. A case
+        opened since "local-calls" tries it once inside the workflow task, for a few
+        seconds (QUICK), since most addressees answer at once; one that does not gets it
+        as an ordinary activity, retried until it answers (DELIVERY), so a slow addressee
+        never holds a workflow task for longer."""
+        return await self._here_first("local-calls", QUICK, DELIVERY, method, args, summary)
+
+    async def _here_first(
+        self,
+        since: str,
+        here: Options,
+        then: Options,
+        method: Callable,
+        args: Sequence[Any],
+        summary: str,
+    ) -> Any:
+        if self._patched(since):
             try:
                 return await workflow.execute_local_activity_method(
-                    method, args=args, summary=summary, **LOCAL
+                    method, args=args, summary=summary, **here
                 )
             except FailureError as failed:
                 # A local activity's failure arrives as the activity's own error (or a
@@ -204,7 +223,7 @@ class ApplicationWorkflow:
                 if isinstance(failed, CancelledError):
                     raise
                 workflow.logger.warning("%s goes on as an activity: %s", summary, failed)
-        return await workflow.execute_activity_method(method, args=args, summary=summary, **ONCE)
+        return await workflow.execute_activity_method(method, args=args, summary=summary, **then)
 
     def _take(self, app: Application) -> None:
         self._app = app
@@ -400,11 +419,13 @@ class ApplicationWorkflow:
     async def _mark_acceptance(self) -> None:
         s = self._status
         assert s.registration is not None and s.accepted_at and s.term_due_at
-        s.acceptance_mark = await workflow.execute_activity_method(
+        s.acceptance_mark = await self._outside(
             Notices.deliver_acceptance_mark,
-            args=[s.application_id, s.registration.number, s.accepted_at, s.term_due_at],
+            s.application_id,
+            s.registration.number,
+            s.accepted_at,
+            s.term_due_at,
             summary="Send the acceptance mark to the personal cabinet",
-            **DELIVERY,
         )
         self._publish()
 
@@ -417,14 +438,17 @@ class ApplicationWorkflow:
         assert day is not None
         s.findings = findings(self._app, None, day)
         self._publish()
-        fetch = asyncio.create_task(
-            workflow.execute_activity_method(
-                Gateway.fetch_state_records,
-                self._app,
-                summary="Ask the e-government gateway for the state records",
-                **DELIVERY,
+        ask = "Ask the e-government gateway for the state records"
+        if self._patched("local-calls"):
+            fetch = asyncio.create_task(
+                self._outside(Gateway.fetch_state_records, self._app, summary=ask)
             )
-        )
+        else:  # scheduled here, before the timer below, as these cases recorded it
+            fetch = asyncio.create_task(
+                workflow.execute_activity_method(
+                    Gateway.fetch_state_records, self._app, summary=ask, **DELIVERY
+                )
+            )
         start = workflow.now()
         due = (await self._due(start, STEP_WORKING_DAYS)).at
         if await self._wait_until(fetch.done, start, STEP_WORKING_DAYS, due) is not None:
@@ -480,11 +504,8 @@ class ApplicationWorkflow:
             Addressee.cabinet: Courier.deliver_to_cabinet,
             Addressee.military: Courier.deliver_to_military_body,
         }[delivery.addressee]
-        receipt = await workflow.execute_activity_method(
-            send,
-            issued,
-            summary=f"Deliver the result to the {delivery.addressee.value}",
-            **DELIVERY,
+        receipt = await self._outside(
+            send, issued, summary=f"Deliver the result to the {delivery.addressee.value}"
         )
         delivery.delivered, delivery.at, delivery.reference = True, receipt.at, receipt.reference
         self._note(Step.deliver, "delivery", receipt.model_dump(mode="json"))

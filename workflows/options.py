@@ -41,6 +41,14 @@ LOCAL: Options = {
     "schedule_to_close_timeout": timedelta(minutes=1),
     "retry_policy": RetryPolicy(maximum_interval=timedelta(seconds=10)),
 }
+# An outside call's first try, inside the workflow task that asks for it: one attempt,
+# a few seconds. An addressee that does not answer within them gets the call as an
+# ordinary activity (DELIVERY), so a slow one never holds a workflow task for longer.
+QUICK: Options = {
+    "start_to_close_timeout": timedelta(seconds=3),
+    "schedule_to_close_timeout": timedelta(seconds=5),
+    "retry_policy": RetryPolicy(maximum_attempts=1),
+}
 # A delivery is retried until the addressee accepts it; nothing is ever given up.
 DELIVERY: Options = {
     "start_to_close_timeout": timedelta(minutes=1),
