@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from temporalio import activity
 
@@ -32,26 +32,42 @@ class Records:
 
     @activity.defn(name="record_events")
     def record_events(self, events: list[CaseEvent]) -> None:
-        from sqlmodel import Session
+        from sqlmodel import Session, col, select
 
         from models.tables import ApplicationRow
 
+        rows: dict[type[StepChange | DecisionRow | EscalationRow], list[Any]] = {}
+        for e in events:
+            if (row := self._row(e)) is not None:
+                rows.setdefault(type(row), []).append(row)
         with Session(self.ctx.engine) as db:
+            # The key (application, seq) makes a retried batch add nothing twice: one
+            # look-up per table for the lines already written, not one per line.
+            for table, new in rows.items():
+                keys = [(r.application_id, r.seq) for r in new]
+                ids, seqs = {k[0] for k in keys}, [k[1] for k in keys]
+                found = db.exec(
+                    select(table.application_id, table.seq).where(
+                        col(table.application_id).in_(ids), col(table.seq).in_(seqs)
+                    )
+                ).all()
+                written = {(a, q) for a, q in found}
+                db.add_all(r for r in new if (r.application_id, r.seq) not in written)
+            apps: dict[str, ApplicationRow | None] = {}
             for e in events:
-                row = self._row(e)
-                # The key (application, seq) makes a retried batch overwrite, not add.
-                if row is not None and db.get(type(row), (e.application_id, e.seq)) is None:
-                    db.add(row)
+                outcome = e.kind == "decision" and e.data.get("action") == "chairman_decision"
+                if e.kind != "step" and not outcome:
+                    continue
+                if e.application_id not in apps:
+                    apps[e.application_id] = db.get(ApplicationRow, e.application_id)
+                app = apps[e.application_id]
+                if app is None:
+                    continue
                 if e.kind == "step":
-                    app = db.get(ApplicationRow, e.application_id)
-                    if app is not None:
-                        app.step = e.step.value
-                        db.add(app)
-                if e.kind == "decision" and e.data.get("action") == "chairman_decision":
-                    app = db.get(ApplicationRow, e.application_id)
-                    if app is not None:
-                        app.outcome = "granted" if e.data["verdict"] == "grant" else "refused"
-                        db.add(app)
+                    app.step = e.step.value
+                else:
+                    app.outcome = "granted" if e.data["verdict"] == "grant" else "refused"
+                db.add(app)
             db.commit()
 
     @staticmethod

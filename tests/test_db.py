@@ -20,13 +20,15 @@ from sqlmodel import Session, SQLModel, select
 from typer.testing import CliRunner
 
 from activities.db import connect, current_revision, engine_for, head_revision, upgrade
+from activities.records import Records
 from activities.registration import Registrar
 from cli.db_cmd import db_app
-from models.case import Step
+from models.case import CaseEvent, Step
 from models.tables import (
     ApplicationRow,
     DecisionRow,
     DocumentRow,
+    EscalationRow,
     OutboxDelivery,
     RegistrationCounter,
     ResultRow,
@@ -177,6 +179,47 @@ async def test_a_case_leaves_its_journal_in_the_read_model(
         ("cabinet", True),
         ("military", True),
     }
+
+
+def test_a_journal_batch_written_twice_leaves_each_line_once(tmp_path: Path, database_url: str):
+    """A journal write retried after it committed (its worker died before reporting) adds
+    nothing: the lines are keyed by (application, seq). The application row takes the
+    batch's last step and the chairman's outcome."""
+    ctx = make_context(tmp_path, database_url=database_url)
+    row = Registrar(ctx).allocate(application(ACCEPTED), ACCEPTED, ACCEPTED)
+    case = row.application_id
+
+    def line(seq: int, kind: str, step: Step, data: dict, actor: str | None = None):
+        return CaseEvent(
+            application_id=case, seq=seq, at=ACCEPTED, kind=kind, step=step, data=data, actor=actor
+        )
+
+    first = [
+        line(1, "step", Step.forward, {}),
+        line(2, "decision", Step.forward, {"action": "forward"}, "esil-chair"),
+        line(3, "step", Step.review, {}),
+    ]
+    then = [
+        *first,
+        line(4, "escalation", Step.review, {"kind": "no_answer", "note": "no answer"}),
+        line(5, "rejection", Step.decide, {"action": "chairman_decision"}, "esil-m1"),
+        line(6, "decision", Step.decide, {"action": "chairman_decision", "verdict": "grant"}),
+        line(7, "step", Step.issue, {}),
+        line(8, "delivery", Step.deliver, {}),
+    ]
+    records = Records(ctx)
+    records.record_events(first)
+    records.record_events(then)  # the first batch again, with the lines after it
+    records.record_events(then)
+    with Session(ctx.engine) as db:
+        steps = db.exec(select(StepChange).where(StepChange.application_id == case)).all()
+        decisions = db.exec(select(DecisionRow).where(DecisionRow.application_id == case)).all()
+        escalations = db.exec(select(EscalationRow)).all()
+        app = db.get(ApplicationRow, case)
+    assert sorted(s.seq for s in steps) == [1, 3, 7]
+    assert sorted((d.seq, d.accepted) for d in decisions) == [(2, True), (5, False), (6, True)]
+    assert [(e.seq, e.kind) for e in escalations] == [(4, "no_answer")]
+    assert (app.step, app.outcome) == ("issue", "granted")
 
 
 def test_db_upgrade_and_status_commands(tmp_path: Path, database_url: str, monkeypatch):
