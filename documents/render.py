@@ -842,19 +842,28 @@ def _outline(text: str, face: Path) -> tuple[tuple[tuple[str, tuple[float, ...]]
 
 def _draw_diagonal(pdf: FPDF, line: str, size_pt: float, drop: float) -> None:
     """`line` centred on the page's diagonal from bottom left up, `drop` mm below it."""
+    # What pdf.new_path() does, but the path is handed over as it is: new_path deep-copies
+    # it, thousands of points, which cost more than the rest of a document.
+    with pdf.drawing_context() as context:
+        context.add_item(_diagonal_path(line, size_pt, drop, pdf.w, pdf.h), clone=False)
+
+
+@cache
+def _diagonal_path(line: str, size_pt: float, drop: float, w: float, h: float) -> PaintedPath:
+    """The mark's shapes for one page size, built once per worker: building them cost as
+    much as the rest of a document. Rendering only reads a closed path, so every
+    document (and thread) may share it."""
     ops, width, upm = _outline(line, _full_fonts()["B"])
     scale = size_pt * 25.4 / 72 / upm
-    angle = math.atan2(pdf.h, pdf.w)
+    angle = math.atan2(h, w)
     along = (math.cos(angle), -math.sin(angle))  # the baseline's direction on the page
     down = (math.sin(angle), math.cos(angle))  # a glyph's "down" on the page
-    cx, cy = pdf.w / 2, pdf.h / 2
+    cx, cy = w / 2, h / 2
 
     def at(fx: float, fy: float) -> tuple[float, float]:
         u, v = (fx - width / 2) * scale, drop - fy * scale  # font units are y up
         return cx + u * along[0] + v * down[0], cy + u * along[1] + v * down[1]
 
-    # What pdf.new_path() does, but the path is handed over as it is: new_path deep-copies
-    # it, thousands of points, which cost more than the rest of a document.
     path = PaintedPath()
     path.style.paint_rule = PathPaintRule.FILL_NONZERO
     path.style.fill_color = "#c81e1e"
@@ -869,8 +878,7 @@ def _draw_diagonal(pdf: FPDF, line: str, size_pt: float, drop: float) -> None:
             path.curve_to(*at(p[0], p[1]), *at(p[2], p[3]), *at(p[4], p[5]))
         else:
             path.close()
-    with pdf.drawing_context() as context:
-        context.add_item(path, clone=False)
+    return path
 
 
 def _draw_sample_mark(pdf: FPDF) -> None:
