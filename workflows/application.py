@@ -139,6 +139,11 @@ class ApplicationWorkflow:
         self._nonces: list[str] = []
         self._reopen: Reopen | None = None
         self._baseline: int | None = None
+        # Local activities in the order they were asked for (`_here_first`): the next
+        # whose result may be taken, and those taken after it out of turn.
+        self._local_turns = 0
+        self._local_turn = 0
+        self._local_taken: set[int] = set()
         self._window: WorkingWindow | None = None
         # The journal the case keeps for `shaqyru history` (the `journal` query): every
         # line, but a forgotten case's daily reminders cannot grow it without end.
@@ -213,17 +218,40 @@ class ApplicationWorkflow:
         summary: str,
     ) -> Any:
         if self._patched(since):
+            turn = self._local_turns
+            self._local_turns += 1
             try:
-                return await workflow.execute_local_activity_method(
-                    method, args=args, summary=summary, **here
-                )
-            except FailureError as failed:
-                # A local activity's failure arrives as the activity's own error (or a
-                # timeout), not wrapped in an ActivityError.
-                if isinstance(failed, CancelledError):
-                    raise
-                workflow.logger.warning("%s goes on as an activity: %s", summary, failed)
+                try:
+                    result = await workflow.execute_local_activity_method(
+                        method, args=args, summary=summary, **here
+                    )
+                    failure = None
+                except FailureError as failed:
+                    # A local activity's failure arrives as the activity's own error (or
+                    # a timeout), not wrapped in an ActivityError.
+                    if isinstance(failed, CancelledError):
+                        raise
+                    failure = failed
+                # Local activities that run at once (the acceptance mark beside the state
+                # records, the two deliveries) finish in any order, but a replay hands
+                # their results back in the order they were asked for: the case takes them
+                # in that order too, or what it does next would not replay.
+                if self._local_turn != turn:
+                    await workflow.wait_condition(lambda: self._local_turn == turn)
+            finally:
+                self._take_turn(turn)
+            if failure is None:
+                return result
+            workflow.logger.warning("%s goes on as an activity: %s", summary, failure)
         return await workflow.execute_activity_method(method, args=args, summary=summary, **then)
+
+    def _take_turn(self, turn: int) -> None:
+        """`turn` is done with (taken, or cancelled while it waited): the turns after it
+        may follow."""
+        self._local_taken.add(turn)
+        while self._local_turn in self._local_taken:
+            self._local_taken.remove(self._local_turn)
+            self._local_turn += 1
 
     def _take(self, app: Application) -> None:
         self._app = app
