@@ -218,6 +218,9 @@ class ApplicationWorkflow:
         summary: str,
     ) -> Any:
         if self._patched(since):
+            # Since "local-calls" local activities run side by side as a rule; a case
+            # opened before keeps taking their results as they come, as it recorded them.
+            in_turn = self._patched("local-calls")
             turn = self._local_turns
             self._local_turns += 1
             try:
@@ -233,10 +236,11 @@ class ApplicationWorkflow:
                         raise
                     failure = failed
                 # Local activities that run at once (the acceptance mark beside the state
-                # records, the two deliveries) finish in any order, but a replay hands
-                # their results back in the order they were asked for: the case takes them
-                # in that order too, or what it does next would not replay.
-                if self._local_turn != turn:
+                # records, the two deliveries) finish in any order, and a replay may hand
+                # their results back in the order they were asked for instead (one did,
+                # after a workflow task the worker had extended): the case takes them in
+                # that order always, so that what it does next replays.
+                if in_turn and self._local_turn != turn:
                     await workflow.wait_condition(lambda: self._local_turn == turn)
             finally:
                 self._take_turn(turn)
