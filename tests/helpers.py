@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import hashlib
+import json
 import os
 import shutil
 import socket
@@ -23,6 +24,7 @@ from typing import Any, TypeVar
 
 import pytest
 import typer
+from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
@@ -392,6 +394,17 @@ async def decide(
     end = date(submitted.year + 1, 6, 30)
     grant = ChairmanDecision(actor=chairman, verdict="grant", until=end)
     return await handle.execute_update("chairman_decision", grant, result_type=CaseStatus)
+
+
+def local_activity_of(event: HistoryEvent) -> str | None:
+    """The activity type a local activity's marker names; None for any other event. The
+    marker's `data` is the worker core's own JSON, never through the payload codec."""
+    if not event.HasField("marker_recorded_event_attributes"):
+        return None
+    marker = event.marker_recorded_event_attributes
+    if marker.marker_name != "core_local_activity":
+        return None
+    return json.loads(marker.details["data"].payloads[0].data)["activity_type"]
 
 
 async def keep_history(handle: WorkflowHandle, name: str) -> None:

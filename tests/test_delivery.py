@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
-import json
 import socket
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, time, timedelta
@@ -39,6 +38,7 @@ from tests.helpers import (
     at_step,
     decide,
     eventually,
+    local_activity_of,
     make_context,
     skip_to,
     start,
@@ -447,11 +447,8 @@ async def test_local_tries_are_taken_in_turn(time_env, tmp_path, executor):
     codec.decrypt_in_place(history.events, codec.default_keys())
     order: list[str] = []
     for e in history.events:
-        if e.HasField("marker_recorded_event_attributes"):
-            marker = e.marker_recorded_event_attributes
-            if marker.marker_name == "core_local_activity":
-                data = marker.details["data"].payloads[0].data
-                order.append("done " + json.loads(data)["activity_type"])
+        if (done := local_activity_of(e)) is not None:
+            order.append("done " + done)
         elif e.HasField("activity_task_scheduled_event_attributes"):
             order.append(
                 "activity " + e.activity_task_scheduled_event_attributes.activity_type.name

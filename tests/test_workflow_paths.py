@@ -22,6 +22,7 @@ from tests.helpers import (
     at_step,
     holiday_at,
     keep_history,
+    local_activity_of,
     make_context,
     skip_to,
     start,
@@ -88,12 +89,11 @@ async def test_deferral_granted(time_env, context, executor):
     for e in history.events:
         if e.HasField("activity_task_scheduled_event_attributes"):
             scheduled.add(e.activity_task_scheduled_event_attributes.activity_type.name)
-        if e.HasField("marker_recorded_event_attributes"):
+        if (done := local_activity_of(e)) is not None:
+            local.add(done)
+        elif e.HasField("marker_recorded_event_attributes"):
             marker = e.marker_recorded_event_attributes
-            if marker.marker_name == "core_local_activity":
-                local.add(json.loads(marker.details["data"].payloads[0].data)["activity_type"])
-            else:
-                patches.append(json.loads(marker.details["patch-data"].payloads[0].data))
+            patches.append(json.loads(marker.details["patch-data"].payloads[0].data))
     assert scheduled == set()
     assert local == {
         "calendar_window",
