@@ -322,7 +322,7 @@ class _Attributes:
             at = datetime.fromisoformat(_NANOS.sub(r"\1", value))
         except ValueError:
             return None
-        return at if at is None or at.tzinfo else at.replace(tzinfo=UTC)
+        return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 _NANOS = re.compile(r"(\.\d{6})\d+")
