@@ -1,0 +1,66 @@
+"""The sandbox's fresh import of a workflow module reuses its compiled code."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.machinery
+import os
+import sys
+
+import pytest
+
+from workflows.runner import workflow_runner
+
+
+@pytest.fixture
+def module_dir(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)  # as on these machines
+    monkeypatch.syspath_prepend(str(tmp_path))
+    compiled: list[str] = []
+    plain = importlib.machinery.SourceFileLoader.source_to_code
+
+    def counting(self, data, path, *args, **kwargs):
+        compiled.append(os.path.basename(path))
+        return plain(self, data, path, *args, **kwargs)
+
+    monkeypatch.setattr(importlib.machinery.SourceFileLoader, "source_to_code", counting)
+    yield tmp_path, compiled
+    sys.modules.pop("shaqyru_runner_probe", None)
+
+
+def _fresh_import():
+    # What the sandbox does for every case: the module is executed anew.
+    sys.modules.pop("shaqyru_runner_probe", None)
+    importlib.invalidate_caches()
+    return importlib.import_module("shaqyru_runner_probe")
+
+
+def test_a_module_imported_afresh_is_compiled_once(module_dir):
+    folder, compiled = module_dir
+    (folder / "shaqyru_runner_probe.py").write_text("VALUE = 1\nSTATE = []\n")
+    workflow_runner()
+    first, second = _fresh_import(), _fresh_import()
+    assert compiled == ["shaqyru_runner_probe.py"]
+    # Executed anew all the same: each import has its own module state.
+    assert first is not second and first.STATE is not second.STATE
+
+
+def test_a_changed_file_is_compiled_again(module_dir):
+    folder, compiled = module_dir
+    source = folder / "shaqyru_runner_probe.py"
+    source.write_text("VALUE = 1\n")
+    workflow_runner()
+    assert _fresh_import().VALUE == 1
+    source.write_text("VALUE = 2\n")
+    stat = source.stat()
+    os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    assert _fresh_import().VALUE == 2
+    assert compiled == ["shaqyru_runner_probe.py"] * 2
+
+
+def test_the_finder_is_installed_once():
+    workflow_runner()
+    workflow_runner()
+    finders = [f for f in sys.meta_path if getattr(f, "__name__", "") == "_SourceOnce"]
+    assert len(finders) == 1
+    assert sys.meta_path.index(finders[0]) < sys.meta_path.index(importlib.machinery.PathFinder)
