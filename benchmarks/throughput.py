@@ -1,6 +1,7 @@
 """Cases per second, a whole Shaqyru case against the bare Temporal minimum of its shape.
 
     python benchmarks/throughput.py [--cases 200] [--concurrency 50] [--sample 20]
+    python benchmarks/throughput.py --workers 2      # a second worker process beside this one
     python benchmarks/throughput.py --open 10000     # memory, inbox and a timer, at rest
 
 Everything is real and in this process but the server: a dev server of its own (SQLite file
@@ -24,6 +25,11 @@ machine; history events and workflow tasks per case (WorkflowTaskCompleted, from
 histories of `--sample` cases); the events of a Shaqyru case by type; activity times; and
 where the CPU went, by this process's threads and activities and the server's process.
 
+`--workers N` starts N-1 more processes with the same two workers (same server, read
+model, keys and documents): one Python process runs on one core at a time, so this is how
+a machine's second core gets Python work. Their CPU is counted as "other workers"; the
+thread, codec and activity figures are this process's alone.
+
 `--open N` leaves N cases open at the forward, review and decide steps, then prints the
 process's resident memory, the time of `shaqyru inbox --as esil-m1`, and how late a probe
 timer fires. Not in CI: it takes minutes (--open 10000: most of an hour)."""
@@ -34,10 +40,12 @@ import argparse
 import asyncio
 import base64
 import collections
+import contextlib
 import dataclasses
 import inspect
 import os
 import resource
+import signal
 import socket
 import statistics
 import subprocess
@@ -45,7 +53,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -315,10 +323,20 @@ class Phase:
     cpu_server: float
     cpu_children: float
     threads: dict[str, float]
+    cpu_workers: float = 0.0  # the extra worker processes (--workers)
+
+    @property
+    def cpu_total(self) -> float:
+        return self.cpu_self + self.cpu_server + self.cpu_children + self.cpu_workers
 
 
 async def measure(
-    name: str, n: int, concurrency: int, one: Callable[[int], Awaitable[None]], server_pid: int
+    name: str,
+    n: int,
+    concurrency: int,
+    one: Callable[[int], Awaitable[None]],
+    server_pid: int,
+    worker_pids: Sequence[int] = (),
 ) -> Phase:
     gate = asyncio.Semaphore(concurrency)
 
@@ -327,6 +345,7 @@ async def measure(
             await one(i)
 
     threads0, self0, server0 = thread_cpu(), time.process_time(), process_cpu(server_pid)
+    workers0 = sum(process_cpu(pid) for pid in worker_pids)
     children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     began = time.perf_counter()
     await asyncio.gather(*(gated(i) for i in range(n)))
@@ -343,6 +362,7 @@ async def measure(
         # openssl, which checks the chairman's signature (the server is not reaped yet)
         max(0.0, children1.ru_utime + children1.ru_stime - children0.ru_utime - children0.ru_stime),
         {k: v for k, v in threads.items() if v >= 0.005 * n},
+        sum(process_cpu(pid) for pid in worker_pids) - workers0,
     )
 
 
@@ -426,11 +446,12 @@ class DevServer:
 def report_phase(p: Phase) -> None:
     rate = p.cases / p.seconds
     print(f"\n{p.name}: {p.cases} cases in {p.seconds:.1f} s = {rate:.2f} cases/s")
+    others = f"other workers {1000 * p.cpu_workers / p.cases:.0f} ms, " if p.cpu_workers else ""
     print(
-        f"  CPU per case: this process {1000 * p.cpu_self / p.cases:.0f} ms, "
+        f"  CPU per case: this process {1000 * p.cpu_self / p.cases:.0f} ms, {others}"
         f"server {1000 * p.cpu_server / p.cases:.0f} ms, subprocesses "
         f"{1000 * p.cpu_children / p.cases:.0f} ms; cores busy "
-        f"{(p.cpu_self + p.cpu_server + p.cpu_children) / p.seconds:.2f} of {os.cpu_count()}"
+        f"{p.cpu_total / p.seconds:.2f} of {os.cpu_count()}"
     )
     for kind, seconds in sorted(p.threads.items(), key=lambda kv: -kv[1]):
         print(f"    {kind:<40} {1000 * seconds / p.cases:6.0f} ms/case")
@@ -456,12 +477,37 @@ def report_histories(label: str, h: Histories, types: bool) -> None:
 # --- the runs ---------------------------------------------------------------------------
 
 
+TASK_QUEUE = "shaqyru-bench"
+
+
+def both_workers(plain: Client, client: Client, ctx, executor) -> tuple[Worker, Worker]:
+    baseline = Worker(
+        plain,
+        task_queue="baseline",
+        workflows=[BaselineCase, TimerProbe],
+        workflow_runner=workflow_runner(),
+        activities=[baseline_step],
+        activity_executor=executor,
+    )
+    real = shaqyru_worker.build_worker(
+        client, ctx, TASK_QUEUE, executor, shaqyru_worker.SYNC_THREADS
+    )
+    return baseline, real
+
+
+def activity_threads() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(
+        max_workers=shaqyru_worker.SYNC_THREADS, thread_name_prefix="activity"
+    )
+
+
 async def run(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="shaqyru-throughput-") as tmp_name:
         tmp = Path(tmp_name)
         keyring = codec.KeyFile(tmp / "keyring.json")
         keyring.create()
-        # The read model's sealed columns and every helper read these from the environment.
+        # The read model's sealed columns and every helper read these from the environment
+        # (so do the extra workers of --workers, which inherit it).
         os.environ["SHAQYRU_KEYRING"] = str(keyring.path)
         os.environ["SHAQYRU_DATA"] = str(tmp)
         init_dev_keys(tmp, load_roster(ROSTER))
@@ -469,6 +515,7 @@ async def run(args: argparse.Namespace) -> None:
         people = {p: load_personal_key(keys_dir / f"{p}.p12", DEV_PASSWORD.encode())
                   for p in (CHAIR, *MEMBERS)}  # fmt: skip
         server = DevServer(tmp)
+        extra: list[subprocess.Popen] = []
         try:
             converter = codec.data_converter(keyring)
             assert isinstance(converter.payload_codec, codec.EncryptionCodec)
@@ -477,39 +524,65 @@ async def run(args: argparse.Namespace) -> None:
             client = await server.client(data_converter=converter, interceptors=[activities])
             plain = await server.client(data_converter=pydantic_data_converter)
             ctx = make_context(tmp, keys_dir)
-            cfg = config.Settings(data_dir=tmp, task_queue="shaqyru-bench")
+            cfg = config.Settings(data_dir=tmp, task_queue=TASK_QUEUE)
             driver = Driver(client, cfg, people, ctx.documents_dir)
-            with ThreadPoolExecutor(
-                max_workers=shaqyru_worker.SYNC_THREADS, thread_name_prefix="activity"
-            ) as executor:
-                baseline = Worker(
-                    plain,
-                    task_queue="baseline",
-                    workflows=[BaselineCase, TimerProbe],
-                    workflow_runner=workflow_runner(),
-                    activities=[baseline_step],
-                    activity_executor=executor,
-                )
-                real = shaqyru_worker.build_worker(
-                    client, ctx, cfg.task_queue, executor, shaqyru_worker.SYNC_THREADS
-                )
-                async with baseline, real:
+            with activity_threads() as executor:
+                async with contextlib.AsyncExitStack() as running:
+                    for w in both_workers(plain, client, ctx, executor):
+                        await running.enter_async_context(w)
+                    for _ in range(args.workers - 1):
+                        extra.append(start_extra_worker(tmp, server.address))
                     if args.open:
                         await open_cases(args, driver, plain, server)
                     else:
-                        await throughput(args, driver, plain, client, clock, activities, server)
+                        await throughput(
+                            args, driver, plain, clock, activities, server,
+                            [p.pid for p in extra],
+                        )  # fmt: skip
         finally:
+            for proc in extra:
+                proc.terminate()
+                proc.wait(timeout=30)
             server.stop()
 
 
+def start_extra_worker(folder: Path, address: str) -> subprocess.Popen:
+    """Another process with the same two workers, on the same server, read model, keys
+    and documents, as a second worker process on the machine would be."""
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "--serve", str(folder), "--address", address],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    if proc.stdout.readline().strip() != "ready":
+        raise RuntimeError(f"an extra worker did not start (exit code {proc.wait()})")
+    return proc
+
+
+async def serve(folder: Path, address: str) -> None:
+    keyring = codec.KeyFile(os.environ["SHAQYRU_KEYRING"])
+    client = await Client.connect(address, data_converter=codec.data_converter(keyring))
+    plain = await Client.connect(address, data_converter=pydantic_data_converter)
+    ctx = make_context(folder, dev_keys_dir(folder))
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    with activity_threads() as executor:
+        async with contextlib.AsyncExitStack() as running:
+            for w in both_workers(plain, client, ctx, executor):
+                await running.enter_async_context(w)
+            print("ready", flush=True)
+            await stop.wait()
+
+
 async def throughput(
-    args, driver: Driver, plain: Client, client: Client, clock, activities, server
+    args, driver: Driver, plain: Client, clock, activities, server, worker_pids: list[int]
 ) -> None:
     run_id = datetime.now(UTC).strftime("%H%M%S")
     submitted = latest_working_moment(datetime.now(UTC))
     print(
         f"{args.cases} cases of each kind, {args.concurrency} at once, after "
-        f"{args.warmup} to warm up; baseline messages as {args.baseline_via}s; "
+        f"{args.warmup} to warm up; {args.workers} worker process(es); baseline messages "
+        f"as {args.baseline_via}s; "
         f"applications dated {submitted.isoformat()}"
     )
 
@@ -524,20 +597,21 @@ async def throughput(
     driver.early.clear()
     driver.signing_s = 0.0
 
-    a = await measure("baseline", args.cases, args.concurrency, base, server.proc.pid)
+    pids = (server.proc.pid, worker_pids)
+    a = await measure("baseline", args.cases, args.concurrency, base, *pids)
     report_phase(a)
     codec0 = (clock.seconds, clock.payloads)
     activities.cpu.clear()
     activities.calls.clear()
-    b = await measure("Shaqyru case", args.cases, args.concurrency, full, server.proc.pid)
+    b = await measure("Shaqyru case", args.cases, args.concurrency, full, *pids)
     report_phase(b)
     codec_s, payloads = clock.seconds - codec0[0], clock.payloads - codec0[1]
     print(
         f"  codec: {payloads / b.cases:.0f} payloads/case, {1000 * codec_s / b.cases:.1f} ms "
-        f"CPU/case (in the event loop's); caseworkers' signing "
+        f"CPU/case (in this process's event loop); caseworkers' signing "
         f"{1000 * driver.signing_s / b.cases:.1f} ms/case"
     )
-    print("  sync activities, CPU in their thread (ms per case; calls per case):")
+    print("  sync activities, CPU in their thread (ms per case; calls per case, this process):")
     for name, seconds in sorted(activities.cpu.items(), key=lambda kv: -kv[1]):
         print(
             f"    {name:<38} {1000 * seconds / b.cases:6.1f}   "
@@ -548,14 +622,15 @@ async def throughput(
 
     k = min(args.sample, args.cases)
     ha = await read_histories(plain, [f"baseline-{run_id}-m{i:05d}" for i in range(k)])
-    hb = await read_histories(client, [workflow_id(f"TP-{run_id}-M{i:05d}") for i in range(k)])
+    ids = [workflow_id(f"TP-{run_id}-M{i:05d}") for i in range(k)]
+    hb = await read_histories(driver.client, ids)
     print()
     report_histories("baseline", ha, types=False)
     report_histories("Shaqyru case", hb, types=True)
     ra, rb = a.cases / a.seconds, b.cases / b.seconds
     # On a shared machine the rates move with the neighbours' load; the CPU a case costs
     # (this process, the server, openssl) moves much less.
-    ca, cb = ((p.cpu_self + p.cpu_server + p.cpu_children) / p.cases for p in (a, b))
+    ca, cb = (p.cpu_total / p.cases for p in (a, b))
     print(
         f"\nRATES baseline {ra:.2f} cases/s, Shaqyru {rb:.2f} cases/s, ratio {rb / ra:.3f} "
         f"(goal >= 0.6); CPU per case {1000 * ca:.0f} vs {1000 * cb:.0f} ms, ratio "
@@ -646,11 +721,18 @@ def main() -> None:
         default="update",
         help="how the baseline's messages go (the Shaqyru case's are updates)",
     )
+    parser.add_argument(
+        "--workers", type=int, default=1, help="worker processes, this one included"
+    )
+    parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)  # an extra worker
+    parser.add_argument("--address", help=argparse.SUPPRESS)
     parser.add_argument("--open", type=int, default=0, help="leave N cases open and measure")
     parser.add_argument("--runs", type=int, default=5, help="inbox calls timed (--open)")
     parser.add_argument("--timer", type=float, default=30.0, help="probe timer, s (--open)")
     args = parser.parse_args()
-    asyncio.run(run(args))
+    if args.workers < 1 or (args.open and args.workers > 1):
+        parser.error("--workers: 1 or more; --open measures the one worker of this process")
+    asyncio.run(serve(args.serve, args.address) if args.serve else run(args))
     sys.stdout.flush()
     os._exit(0)  # the Temporal runtime can crash at interpreter exit (sdk-python #300)
 

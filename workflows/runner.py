@@ -11,7 +11,8 @@ machines run with PYTHONDONTWRITEBYTECODE, and an image may be read-only), each 
 imports compiled the thousand lines of workflows/application.py again: about a tenth of
 the worker's CPU in benchmarks/throughput.py. `_CompiledOnce` keeps each module's code
 object in memory instead; the module itself is still executed afresh, as the sandbox
-wants, and a file that changes on disk is compiled again."""
+wants, and a file that changes on disk is compiled again. It keeps the code of every
+module the worker imports from source, about 6 MB for the 730 it imports."""
 
 from __future__ import annotations
 
