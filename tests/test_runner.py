@@ -55,7 +55,12 @@ def test_a_changed_file_is_compiled_again(module_dir):
     stat = source.stat()
     os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
     assert _fresh_import().VALUE == 2
-    assert compiled == ["shaqyru_runner_probe.py"] * 2
+    # A copy that kept the old time but not the old length is a change all the same.
+    stamp = source.stat().st_mtime_ns
+    source.write_text("VALUE = 300\n")
+    os.utime(source, ns=(stamp, stamp))
+    assert _fresh_import().VALUE == 300
+    assert compiled == ["shaqyru_runner_probe.py"] * 3
 
 
 def test_the_finder_is_installed_once():

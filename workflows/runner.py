@@ -27,11 +27,12 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 
 
 class _CompiledOnce(importlib.machinery.SourceFileLoader):
-    _codes: dict[str, tuple[int, CodeType]] = {}
+    _codes: dict[str, tuple[tuple[int, int], CodeType]] = {}
     _lock = threading.Lock()
 
     def get_code(self, fullname: str) -> CodeType:
-        stamp = os.stat(self.path).st_mtime_ns
+        st = os.stat(self.path)
+        stamp = (st.st_mtime_ns, st.st_size)  # what a .pyc is checked against, finer
         with self._lock:
             known = self._codes.get(self.path)
         if known is not None and known[0] == stamp:
