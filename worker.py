@@ -72,9 +72,9 @@ def configure_logging(json_logs: bool, stream: TextIO | None = None) -> None:
 # Threads for the sync activities: registration, issuing, the journal. Deliveries are
 # async and wait for their addressees on the event loop, so they take none of these.
 SYNC_THREADS = 16
-# Open cases kept in memory between their workflow tasks. Each costs about 0.5 MiB here
+# Open cases kept in memory between their workflow tasks. Each costs about 0.3 MiB here
 # (the case's state, the sandbox's module view, its pending futures), so 1,000 hold the
-# worker near 600 MiB however many cases are open; a case not in the cache is rebuilt
+# worker near 500 MiB however many cases are open; a case not in the cache is rebuilt
 # from its history at its next task, which costs CPU, not correctness.
 # SHAQYRU_WORKFLOW_CACHE sets it (docs/operations.md).
 WORKFLOW_CACHE = int(os.environ.get("SHAQYRU_WORKFLOW_CACHE", "1000"))

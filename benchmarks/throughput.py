@@ -32,7 +32,7 @@ thread, codec and activity figures are this process's alone.
 
 `--open N` leaves N cases open at the forward, review and decide steps, then prints the
 process's resident memory, the time of `shaqyru inbox --as esil-m1`, and how late a probe
-timer fires. Not in CI: it takes minutes (--open 10000: most of an hour)."""
+timer fires. Not in CI: it takes minutes (--open 10000: about a quarter of an hour)."""
 
 from __future__ import annotations
 
