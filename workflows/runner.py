@@ -8,11 +8,12 @@ computation on the history's bytes, so replay stays deterministic.
 The sandbox imports a workflow's module afresh for every case it starts (and again for a
 case evicted from the cache). Where no valid bytecode sits beside the source (the
 machines run with PYTHONDONTWRITEBYTECODE, and an image may be read-only), each of those
-imports compiled the thousand lines of workflows/application.py again: about a tenth of
-the worker's CPU in benchmarks/throughput.py. `_CompiledOnce` keeps each module's code
-object in memory instead; the module itself is still executed afresh, as the sandbox
-wants, and a file that changes on disk is compiled again. It keeps the code of every
-module the worker imports from source, about 6 MB for the 730 it imports."""
+imports compiled the thousand lines of workflows/application.py again: a new case's
+instance cost 7.2 ms of CPU, and costs 2.3 ms without it (benchmarks/instance_bench.py).
+`_CompiledOnce` keeps each module's code object in memory instead; the module itself is
+still executed afresh, as the sandbox wants, and a file that changes on disk is compiled
+again. It keeps the code of every module the worker imports from source, about 6 MB for
+the 730 it imports."""
 
 from __future__ import annotations
 
@@ -60,8 +61,9 @@ class _SourceOnce:
 
 def workflow_runner() -> SandboxedWorkflowRunner:
     if _SourceOnce not in sys.meta_path:
-        # Ahead of the path finder, which it stands in for; finders placed earlier (an
-        # editable install's) still answer first for their own modules.
+        # Just ahead of the path finder, which it stands in for: the finders before that
+        # one still answer first, and those after it (an editable install's) still answer
+        # for what the path finder does not find.
         at = next(
             (i for i, f in enumerate(sys.meta_path) if f is importlib.machinery.PathFinder),
             len(sys.meta_path),
