@@ -40,7 +40,6 @@ import argparse
 import asyncio
 import base64
 import collections
-import contextlib
 import dataclasses
 import inspect
 import os
@@ -527,9 +526,8 @@ async def run(args: argparse.Namespace) -> None:
             cfg = config.Settings(data_dir=tmp, task_queue=TASK_QUEUE)
             driver = Driver(client, cfg, people, ctx.documents_dir)
             with activity_threads() as executor:
-                async with contextlib.AsyncExitStack() as running:
-                    for w in both_workers(plain, client, ctx, executor):
-                        await running.enter_async_context(w)
+                baseline, real = both_workers(plain, client, ctx, executor)
+                async with baseline, real:
                     for _ in range(args.workers - 1):
                         extra.append(start_extra_worker(tmp, server.address))
                     if args.open:
@@ -570,9 +568,8 @@ async def serve(folder: Path, address: str) -> None:
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     with activity_threads() as executor:
-        async with contextlib.AsyncExitStack() as running:
-            for w in both_workers(plain, client, ctx, executor):
-                await running.enter_async_context(w)
+        baseline, real = both_workers(plain, client, ctx, executor)
+        async with baseline, real:
             print("ready", flush=True)
             os.dup2(2, 1)  # nobody reads the pipe from here on: it must never fill up
             await stop.wait()

@@ -20,7 +20,6 @@ from __future__ import annotations
 import importlib.machinery
 import os
 import sys
-import threading
 from collections.abc import Sequence
 from types import CodeType, ModuleType
 
@@ -28,21 +27,20 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 
 
 class _CompiledOnce(importlib.machinery.SourceFileLoader):
+    # Workflow threads import side by side: a dict's get and set are each atomic, and two
+    # that compile the same file at once store the same code.
     _codes: dict[str, tuple[tuple[int, int], CodeType]] = {}
-    _lock = threading.Lock()
 
     def get_code(self, fullname: str) -> CodeType:
         st = os.stat(self.path)
         stamp = (st.st_mtime_ns, st.st_size)  # what a .pyc is checked against, finer
-        with self._lock:
-            known = self._codes.get(self.path)
+        known = self._codes.get(self.path)
         if known is not None and known[0] == stamp:
             return known[1]
         code = super().get_code(fullname)
         if code is None:  # a source loader always has code; the base type allows None
             raise ImportError(f"no code for {fullname}", name=fullname)
-        with self._lock:
-            self._codes[self.path] = (stamp, code)
+        self._codes[self.path] = (stamp, code)
         return code
 
 
