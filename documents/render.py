@@ -34,7 +34,7 @@ from typing import Any, cast
 from fontTools.pens.basePen import BasePen
 from fontTools.ttLib import TTFont, newTable
 from fpdf import FPDF
-from fpdf.drawing import PaintedPath
+from fpdf.drawing import BoundingBox, GraphicsStyle, Move, PaintedPath, Point, Renderable
 from fpdf.enums import Align, CharVPos, PathPaintRule, TextMode, XPos, YPos
 from fpdf.fonts import SubsetMap, TTFFont
 from fpdf.output import (
@@ -42,6 +42,7 @@ from fpdf.output import (
     OutputProducer,
     PDFFont,
     PDFFontStream,
+    ResourceCatalog,
     _build_cmap_blocks,
     _tt_font_widths,
 )
@@ -850,9 +851,10 @@ def _draw_diagonal(pdf: FPDF, line: str, size_pt: float, drop: float) -> None:
 
 @cache
 def _diagonal_path(line: str, size_pt: float, drop: float, w: float, h: float) -> PaintedPath:
-    """The mark's shapes for one page size, built once per worker: building them cost as
-    much as the rest of a document. Rendering only reads a closed path, so every
-    document (and thread) may share it."""
+    """The mark's shapes for one page size, built and written out once per worker: the
+    thousands of points cost, built and then written into each page, as much as the rest
+    of a document. Rendering only reads the path, so every document (and thread) may
+    share it."""
     ops, width, upm = _outline(line, _full_fonts()["B"])
     scale = size_pt * 25.4 / 72 / upm
     angle = math.atan2(h, w)
@@ -864,21 +866,54 @@ def _diagonal_path(line: str, size_pt: float, drop: float, w: float, h: float) -
         u, v = (fx - width / 2) * scale, drop - fy * scale  # font units are y up
         return cx + u * along[0] + v * down[0], cy + u * along[1] + v * down[1]
 
+    shapes = PaintedPath()
+    for op, p in ops:
+        if op == "m":
+            shapes.move_to(*at(p[0], p[1]))
+        elif op == "l":
+            shapes.line_to(*at(p[0], p[1]))
+        elif op == "c":
+            shapes.curve_to(*at(p[0], p[1]), *at(p[2], p[3]), *at(p[4], p[5]))
+        else:
+            shapes.close()
     path = PaintedPath()
     path.style.paint_rule = PathPaintRule.FILL_NONZERO
     path.style.fill_color = "#c81e1e"
     path.style.fill_opacity = 0.2
     path.style.stroke_color = None
-    for op, p in ops:
-        if op == "m":
-            path.move_to(*at(p[0], p[1]))
-        elif op == "l":
-            path.line_to(*at(p[0], p[1]))
-        elif op == "c":
-            path.curve_to(*at(p[0], p[1]), *at(p[2], p[3]), *at(p[4], p[5]))
-        else:
-            path.close()
+    # The style (its graphics state, named in each document's own resources) is still
+    # rendered per page; only the points, the same on every page, are taken as written.
+    path._root_graphics_context.add_item(_Written(shapes), clone=False)
     return path
+
+
+class _Written:
+    """A path's elements rendered once. Every element of the mark is absolute (moves,
+    lines, curves, closes), so what it renders to depends on nothing the page holds."""
+
+    def __init__(self, shapes: PaintedPath) -> None:
+        self.shapes = shapes._root_graphics_context
+        last: Renderable = Move(Point(0, 0))
+        start = Point(0, 0)
+        rendered = []
+        registry = cast(ResourceCatalog, None)  # no element of a plain path registers any
+        for item in self.shapes.path_items:
+            text, last, start = item.render(registry, GraphicsStyle(), last, start)
+            if text:
+                rendered.append(text)
+        self.text, self.last, self.start = " ".join(rendered), last, start
+
+    def render(
+        self, _registry: ResourceCatalog, _style: GraphicsStyle, _last: Renderable, _at: Point
+    ) -> tuple[str, Renderable, Point]:
+        return self.text, self.last, self.start
+
+    def bounding_box(self, start: Point) -> tuple[BoundingBox, Point]:
+        return self.shapes.bounding_box(start)
+
+    @property
+    def end_point(self) -> Point:
+        return self.last.end_point
 
 
 def _draw_sample_mark(pdf: FPDF) -> None:
