@@ -370,6 +370,7 @@ class Histories:
     events: list[int] = field(default_factory=list)
     tasks: list[int] = field(default_factory=list)
     by_type: collections.Counter = field(default_factory=collections.Counter)
+    bytes_by_type: collections.Counter = field(default_factory=collections.Counter)
     activity_s: dict[str, list[float]] = field(
         default_factory=lambda: collections.defaultdict(list)
     )
@@ -386,7 +387,9 @@ async def read_histories(client: Client, ids: list[str]) -> Histories:
         )
         scheduled = {}
         for e in events:
-            found.by_type[EventType.Name(e.event_type).removeprefix("EVENT_TYPE_")] += 1
+            kind = EventType.Name(e.event_type).removeprefix("EVENT_TYPE_")
+            found.by_type[kind] += 1
+            found.bytes_by_type[kind] += e.ByteSize()
             if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
                 attrs = e.activity_task_scheduled_event_attributes
                 scheduled[e.event_id] = (attrs.activity_type.name, e.event_time.ToDatetime())
@@ -461,13 +464,14 @@ def report_histories(label: str, h: Histories, types: bool) -> None:
         f"  {label}: history events per case median {statistics.median(h.events):.0f} "
         f"(min {min(h.events)}, max {max(h.events)}); workflow tasks per case median "
         f"{statistics.median(h.tasks):.0f} (min {min(h.tasks)}, max {max(h.tasks)}); "
-        f"{len(h.events)} histories"
+        f"{len(h.events)} histories; {sum(h.bytes_by_type.values()) / len(h.events) / 1024:.1f} "
+        "KiB of history per case"
     )
     if types:
         n = len(h.events)
-        print("    events by type, per case:")
+        print("    events by type, per case (count, KiB):")
         for kind, count in h.by_type.most_common():
-            print(f"      {kind:<45} {count / n:5.1f}")
+            print(f"      {kind:<45} {count / n:5.1f} {h.bytes_by_type[kind] / n / 1024:6.1f}")
         print("    activities, scheduled to completed (median ms):")
         for kind, values in sorted(h.activity_s.items()):
             print(f"      {kind:<45} {1000 * statistics.median(values):6.0f}")
