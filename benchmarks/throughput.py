@@ -2,6 +2,7 @@
 
     python benchmarks/throughput.py [--cases 200] [--concurrency 50] [--sample 20]
     python benchmarks/throughput.py --workers 2      # a second worker process beside this one
+    python benchmarks/throughput.py --rounds 4       # the two kinds in turn, four times
     python benchmarks/throughput.py --open 10000     # memory, inbox and a timer, at rest
 
 Everything is real and in this process but the server: a dev server of its own (SQLite file
@@ -25,6 +26,11 @@ machine; history events and workflow tasks per case (WorkflowTaskCompleted, from
 histories of `--sample` cases); the events of a Shaqyru case by type; activity times; and
 where the CPU went, by this process's threads and activities and the server's process.
 
+`--rounds R` measures the baseline and the Shaqyru case in turn R times on the same server
+and worker, and prints the median ratio and its range: the machine's speed drifts within
+minutes, and alternating puts both kinds under the same drift. The details (threads,
+activities, histories) are the last round's.
+
 `--workers N` starts N-1 more processes with the same two workers (same server, read
 model, keys and documents): one Python process runs on one core at a time, so this is how
 a machine's second core gets Python work. Their CPU is counted as "other workers"; the
@@ -41,6 +47,7 @@ import asyncio
 import base64
 import collections
 import dataclasses
+import functools
 import inspect
 import os
 import resource
@@ -603,18 +610,29 @@ async def throughput(
     driver.signing_s = 0.0
 
     pids = (server.proc.pid, worker_pids)
-    a = await measure("baseline", args.cases, args.concurrency, base, *pids)
-    report_phase(a)
-    codec0 = (clock.seconds, clock.payloads)
-    activities.cpu.clear()
-    activities.calls.clear()
-    b = await measure("Shaqyru case", args.cases, args.concurrency, full, *pids)
-    report_phase(b)
+    rates: list[tuple[float, float, float, float]] = []
+    # The machine's speed drifts within minutes; rounds that alternate the two kinds put
+    # both under the same drift, and their median ratio is the figure to compare.
+    for r in range(args.rounds):
+        if args.rounds > 1:
+            print(f"round {r + 1} of {args.rounds}")
+        a = await measure("baseline", args.cases, args.concurrency,
+                          functools.partial(base, tag=f"m{r}-"), *pids)  # fmt: skip
+        report_phase(a)
+        codec0 = (clock.seconds, clock.payloads)
+        activities.cpu.clear()
+        activities.calls.clear()
+        signing0 = driver.signing_s
+        b = await measure("Shaqyru case", args.cases, args.concurrency,
+                          functools.partial(full, tag=f"M{r}-"), *pids)  # fmt: skip
+        report_phase(b)
+        rates.append((a.cases / a.seconds, b.cases / b.seconds,
+                      a.cpu_total / a.cases, b.cpu_total / b.cases))  # fmt: skip
     codec_s, payloads = clock.seconds - codec0[0], clock.payloads - codec0[1]
     print(
         f"  codec: {payloads / b.cases:.0f} payloads/case, {1000 * codec_s / b.cases:.1f} ms "
         f"CPU/case (in this process's event loop); caseworkers' signing "
-        f"{1000 * driver.signing_s / b.cases:.1f} ms/case"
+        f"{1000 * (driver.signing_s - signing0) / b.cases:.1f} ms/case"
     )
     print("  sync activities, CPU in their thread (ms per case; calls per case, this process):")
     for name, seconds in sorted(activities.cpu.items(), key=lambda kv: -kv[1]):
@@ -626,23 +644,32 @@ async def throughput(
     print(f"  tries before the case was at the step (per case): {early or 'none'}")
 
     k = min(args.sample, args.cases)
-    ha = await read_histories(plain, [f"baseline-{run_id}-m{i:05d}" for i in range(k)])
-    ids = [workflow_id(f"TP-{run_id}-M{i:05d}") for i in range(k)]
+    last = args.rounds - 1
+    ha = await read_histories(plain, [f"baseline-{run_id}-m{last}-{i:05d}" for i in range(k)])
+    ids = [workflow_id(f"TP-{run_id}-M{last}-{i:05d}") for i in range(k)]
     hb = await read_histories(driver.client, ids)
     print()
     report_histories("baseline", ha, types=False)
     report_histories("Shaqyru case", hb, types=True)
-    ra, rb = a.cases / a.seconds, b.cases / b.seconds
     # On a shared machine the rates move with the neighbours' load; the CPU a case costs
     # (this process, the server, openssl, the extra workers) moves much less.
-    ca, cb = (p.cpu_total / p.cases for p in (a, b))
-    print(
-        f"\nRATES baseline {ra:.2f} cases/s, Shaqyru {rb:.2f} cases/s, ratio {rb / ra:.3f} "
-        f"(goal >= 0.6); CPU per case {1000 * ca:.0f} vs {1000 * cb:.0f} ms, ratio "
-        f"{ca / cb:.3f}; events/case {statistics.median(hb.events):.0f} vs "
-        f"{statistics.median(ha.events):.0f}; workflow tasks/case "
-        f"{statistics.median(hb.tasks):.0f} vs {statistics.median(ha.tasks):.0f}"
-    )
+    for ra, rb, ca, cb in rates:
+        print(
+            f"\nRATES baseline {ra:.2f} cases/s, Shaqyru {rb:.2f} cases/s, ratio {rb / ra:.3f} "
+            f"(goal >= 0.6); CPU per case {1000 * ca:.0f} vs {1000 * cb:.0f} ms, ratio "
+            f"{ca / cb:.3f}; events/case {statistics.median(hb.events):.0f} vs "
+            f"{statistics.median(ha.events):.0f}; workflow tasks/case "
+            f"{statistics.median(hb.tasks):.0f} vs {statistics.median(ha.tasks):.0f}"
+        )
+    if len(rates) > 1:
+        ratios = sorted(rb / ra for ra, rb, _, _ in rates)
+        cpu = sorted(1000 * cb for _, _, _, cb in rates)
+        rate = statistics.median(rb for _, rb, _, _ in rates)
+        print(
+            f"\nMEDIAN of {len(rates)} rounds: ratio {statistics.median(ratios):.3f} "
+            f"({ratios[0]:.3f}-{ratios[-1]:.3f}); Shaqyru {rate:.2f} "
+            f"cases/s; CPU per case {statistics.median(cpu):.0f} ms ({cpu[0]:.0f}-{cpu[-1]:.0f})"
+        )
 
 
 async def open_cases(args, driver: Driver, plain: Client, server: DevServer) -> None:
@@ -721,6 +748,9 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=10, help="unmeasured cases first")
     parser.add_argument("--sample", type=int, default=20, help="histories to count events in")
     parser.add_argument(
+        "--rounds", type=int, default=1, help="baseline and Shaqyru phases, taken in turn"
+    )
+    parser.add_argument(
         "--baseline-via",
         choices=("update", "signal"),
         default="update",
@@ -735,6 +765,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="inbox calls timed (--open)")
     parser.add_argument("--timer", type=float, default=30.0, help="probe timer, s (--open)")
     args = parser.parse_args()
+    if args.rounds < 1:
+        parser.error("--rounds: 1 or more")
     if args.workers < 1 or (args.open and args.workers > 1):
         parser.error("--workers: 1 or more; --open measures the one worker of this process")
     asyncio.run(serve(args.serve, args.address) if args.serve else run(args))
