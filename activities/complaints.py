@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from temporalio import activity
 
 from activities.context import Context
+from activities.delivery import claim, delivered
 from activities.issuing import signs_samples
 from activities.paperwork import keep_signed
 from documents import complaint_texts
@@ -74,61 +75,31 @@ class Complaints:
         return await asyncio.to_thread(self._queue, answer, document, now)
 
     def _queue(self, answer: ComplaintAnswer, document: DocumentRef, now: datetime) -> Delivery:
-        # The database is imported here, as documents.render is in `render_answer`, and for
-        # the same reason.
-        from sqlalchemy.exc import IntegrityError
-        from sqlmodel import Session
-
-        from activities.db import utc
-        from models.tables import OutboxDelivery
-
         to = addressee(answer.complaint_id)
         key = f"{answer.application_id}:{to}"
-        payload = {
-            "addressee": Addressee.cabinet.value,
-            "kind": "complaint_answer",
-            "application_id": answer.application_id,
-            "complaint_id": answer.complaint_id,
-            "outcome": answer.outcome.value,
-            "revoked": answer.revoked,
-            "document_sha256": document.sha256,
-            "decided_at": answer.decided_at.astimezone(UTC).isoformat(),
-            "text": {
-                lang: "\n".join(
-                    [complaint_texts.title(lang), *complaint_texts.paragraphs(lang, answer)]
-                )
-                for lang in ("kk", "ru", "en")
-            },
-        }
-        with Session(self.ctx.engine, expire_on_commit=False) as db:
-            row = db.get(OutboxDelivery, (answer.application_id, to))
-            if row is None:
-                db.add(
-                    OutboxDelivery(
-                        application_id=answer.application_id,
-                        addressee=to,
-                        idempotency_key=key,
-                        document_sha256=document.sha256,
-                        payload=payload,
-                        created_at=now,
-                        attempts=1,
-                        delivered_at=now,
-                        reference=f"outbox:{key}",
+
+        def payload() -> dict:
+            return {
+                "addressee": Addressee.cabinet.value,
+                "kind": "complaint_answer",
+                "application_id": answer.application_id,
+                "complaint_id": answer.complaint_id,
+                "outcome": answer.outcome.value,
+                "revoked": answer.revoked,
+                "document_sha256": document.sha256,
+                "decided_at": answer.decided_at.astimezone(UTC).isoformat(),
+                "text": {
+                    lang: "\n".join(
+                        [complaint_texts.title(lang), *complaint_texts.paragraphs(lang, answer)]
                     )
-                )
-                try:
-                    db.commit()
-                except IntegrityError:
-                    db.rollback()  # an overlapping attempt queued it first: its row stands
-                row = db.get_one(OutboxDelivery, (answer.application_id, to))
-            # Queued rows are made delivered: the outbox is the hand-over (see above).
-            assert row.delivered_at is not None
-            return Delivery(
-                addressee=Addressee.cabinet,
-                delivered=True,
-                at=utc(row.delivered_at),
-                reference=row.reference,
-            )
+                    for lang in ("kk", "ru", "en")
+                },
+            }
+
+        # Queued rows are made delivered: the outbox is the hand-over (see above).
+        row = claim(self.ctx.engine, answer.application_id, to, key, payload, now,
+                    sha256=document.sha256, reference=f"outbox:{key}")  # fmt: skip
+        return delivered(Addressee.cabinet, row)
 
 
 def complaint_activities(ctx: Context) -> list:

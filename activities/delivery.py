@@ -4,7 +4,10 @@ the local military administration body of his district.
 Each delivery is first an outbox row, one per (application, addressee); where an
 endpoint is configured it is also POSTed with an idempotency key, and Temporal retries
 until the addressee accepts. A repeated attempt reuses the row and the key, so the
-addressee never holds the document twice.
+addressee never holds the document twice. Where none is configured the row is the
+hand-over, and is recorded delivered in the transaction that makes it. `claim` and
+`record` keep the outbox for every delivery of this kind, the acceptance mark's
+(`activities.notices`) too.
 
 The two delivery activities are async: an addressee that is slow or never answers holds
 no thread of the worker's pool, so registration and issuing go on whatever it does. Each
@@ -17,6 +20,8 @@ import asyncio
 import base64
 import functools
 import ssl
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -32,6 +37,7 @@ from models.case import Addressee, Delivery, Issued, revised
 # their activity references, and neither opens the database nor delivers.
 if TYPE_CHECKING:
     import httpx
+    from sqlalchemy.engine import Engine
 
     from models.tables import OutboxDelivery
 
@@ -89,6 +95,97 @@ def _tls() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
+def claim(
+    engine: Engine,
+    application_id: str,
+    to: str,
+    key: str,
+    payload: Callable[[], dict],
+    now: datetime,
+    *,
+    sha256: str | None = None,
+    reference: str | None = None,
+) -> OutboxDelivery:
+    """The pair's outbox row, made on the first attempt and counted on every one that
+    finds it undelivered; a row already delivered comes back as it is, uncounted.
+
+    `payload` is called only when the row is made. With `reference` (no endpoint: the
+    row is the hand-over) the delivery is recorded in the same transaction, so a first
+    attempt costs one insert and one commit."""
+    from sqlalchemy import update
+    from sqlalchemy.exc import IntegrityError
+    from sqlmodel import Session, col
+
+    from models.tables import OutboxDelivery
+
+    with Session(engine, expire_on_commit=False) as db:
+        row = db.get(OutboxDelivery, (application_id, to))
+        if row is None:
+            row = OutboxDelivery(
+                application_id=application_id,
+                addressee=to,
+                idempotency_key=key,
+                document_sha256=sha256,
+                payload=payload(),
+                created_at=now,
+                attempts=1,
+                delivered_at=None if reference is None else now,
+                reference=reference,
+            )
+            db.add(row)
+            try:
+                db.commit()
+                return row
+            except IntegrityError:
+                # An attempt on a worker presumed dead may still be running and have
+                # made the row first; its row is the one to use, and this attempt counts.
+                db.rollback()
+            row = db.get_one(OutboxDelivery, (application_id, to))
+        if row.delivered_at is None:
+            # Counted in SQL, not in Python, so two overlapping attempts both count.
+            db.exec(
+                update(OutboxDelivery)
+                .where(col(OutboxDelivery.application_id) == application_id)
+                .where(col(OutboxDelivery.addressee) == to)
+                .values(attempts=OutboxDelivery.attempts + 1)
+            )
+            # Read back under the update's lock: what an overlapping attempt recorded
+            # before it stands.
+            db.refresh(row)
+            if reference is not None and row.delivered_at is None:
+                row.delivered_at, row.reference = now, reference
+            db.commit()
+        return row
+
+
+def record(
+    engine: Engine, application_id: str, to: str, now: datetime, reference: str
+) -> OutboxDelivery:
+    """The pair's row, marked delivered with the addressee's reference unless an
+    overlapping attempt recorded it first (the addressee answered both with the same
+    reference, the key being the same): then its moment and reference stand."""
+    from sqlmodel import Session
+
+    from models.tables import OutboxDelivery
+
+    with Session(engine, expire_on_commit=False) as db:
+        row = db.get_one(OutboxDelivery, (application_id, to))
+        if row.delivered_at is None:
+            row.delivered_at, row.reference = now, reference
+            db.commit()
+        return row
+
+
+def delivered(addressee: Addressee, row: OutboxDelivery) -> Delivery:
+    """What the case is told of a row that `claim` or `record` found delivered."""
+    from activities.db import utc
+
+    assert row.delivered_at is not None, "only a delivered row says when"
+    return Delivery(
+        addressee=addressee, delivered=True, at=utc(row.delivered_at), reference=row.reference
+    )
+
+
 async def _read_some(response: httpx.Response) -> bytes:
     answer = b""
     async for chunk in response.aiter_raw():
@@ -120,14 +217,14 @@ class Courier:
             payload["replaces"] = issued.replaces.model_dump(mode="json")
         return payload
 
-    async def _send(self, issued: Issued, addressee: Addressee) -> Delivery:
-        endpoint = self.ctx.endpoints.get(addressee.value)
-        if not endpoint:
-            return await self._deliver(issued, addressee, None)
-        # The worker's activity slots are shared with registration and issuing; a slow
-        # addressee must not take them all. Past the limit an attempt hands its slot back
-        # at once, and Temporal retries it after the policy's backoff. Benign: the worker
-        # pacing itself is no fault, and would otherwise log a traceback every time.
+    @contextmanager
+    def slot(self, addressee: Addressee, endpoint: str) -> Iterator[None]:
+        """One of the worker's deliveries under way, for as long as the block lasts.
+
+        The worker's activity slots are shared with registration and issuing; a slow
+        addressee must not take them all. Past the limit an attempt hands its slot back
+        at once, and Temporal retries it after the policy's backoff. Benign: the worker
+        pacing itself is no fault, and would otherwise log a traceback every time."""
         if self._in_flight >= self.ctx.delivery_limit:
             raise _failure(
                 addressee,
@@ -138,15 +235,20 @@ class Courier:
             )
         self._in_flight += 1
         try:
-            return await self._deliver(issued, addressee, endpoint)
+            yield
         finally:
             self._in_flight -= 1
+
+    async def _send(self, issued: Issued, addressee: Addressee) -> Delivery:
+        endpoint = self.ctx.endpoints.get(addressee.value)
+        if not endpoint:
+            return await self._deliver(issued, addressee, None)
+        with self.slot(addressee, endpoint):
+            return await self._deliver(issued, addressee, endpoint)
 
     async def _deliver(
         self, issued: Issued, addressee: Addressee, endpoint: str | None
     ) -> Delivery:
-        from activities.db import utc
-
         r = issued.result
         # A decision taken again after a complaint is delivered beside the first one.
         to = revised(addressee.value, issued.revision)
@@ -156,72 +258,25 @@ class Courier:
         # Database and document-store work is short but blocking: a thread of its own, so
         # that it neither stalls the event loop nor waits behind the sync activities.
         row = await asyncio.to_thread(
-            self._claim, issued, addressee, to, key, main.sha256 if main else None, now
+            claim,
+            self.ctx.engine,
+            r.application_id,
+            to,
+            key,
+            functools.partial(self._payload, issued, addressee),
+            now,
+            sha256=main.sha256 if main else None,
+            reference=None if endpoint else f"outbox:{key}",
         )
         if row.delivered_at is not None:
-            return Delivery(
-                addressee=addressee,
-                delivered=True,
-                at=utc(row.delivered_at),
-                reference=row.reference,
-            )
-        reference = f"outbox:{key}"
-        if endpoint:
-            # Outside any database session: the addressee may take its time, and no
-            # transaction should stay open across a network call.
-            body = await asyncio.to_thread(self._body, row)
-            reference = await self._post(addressee, endpoint, row.idempotency_key, body)
-        record = self._record
-        return await asyncio.to_thread(record, r.application_id, addressee, to, now, reference)
-
-    def _claim(
-        self,
-        issued: Issued,
-        addressee: Addressee,
-        to: str,
-        key: str,
-        sha256: str | None,
-        now: datetime,
-    ) -> OutboxDelivery:
-        """The pair's outbox row, created on the first attempt and counted on every one."""
-        from sqlalchemy import update
-        from sqlalchemy.exc import IntegrityError
-        from sqlmodel import Session, col
-
-        from models.tables import OutboxDelivery
-
-        r = issued.result
-        with Session(self.ctx.engine, expire_on_commit=False) as db:
-            row = db.get(OutboxDelivery, (r.application_id, to))
-            if row is None:
-                db.add(
-                    OutboxDelivery(
-                        application_id=r.application_id,
-                        addressee=to,
-                        idempotency_key=key,
-                        document_sha256=sha256,
-                        payload=self._payload(issued, addressee),
-                        created_at=now,
-                    )
-                )
-                try:
-                    db.commit()
-                except IntegrityError:
-                    # An attempt on a worker presumed dead may still be running and have
-                    # made the row first; its row is the one to use.
-                    db.rollback()
-                row = db.get_one(OutboxDelivery, (r.application_id, to))
-            if row.delivered_at is None:
-                # Counted in SQL, not in Python, so two overlapping attempts both count.
-                db.exec(
-                    update(OutboxDelivery)
-                    .where(col(OutboxDelivery.application_id) == r.application_id)
-                    .where(col(OutboxDelivery.addressee) == to)
-                    .values(attempts=OutboxDelivery.attempts + 1)
-                )
-                db.commit()
-                db.refresh(row)
-            return row
+            return delivered(addressee, row)
+        assert endpoint, "without an endpoint the claim recorded the delivery"
+        # Outside any database session: the addressee may take its time, and no
+        # transaction should stay open across a network call.
+        body = await asyncio.to_thread(self._body, row)
+        reference = await self._post(addressee, endpoint, row.idempotency_key, body)
+        row = await asyncio.to_thread(record, self.ctx.engine, r.application_id, to, now, reference)
+        return delivered(addressee, row)
 
     def _body(self, row: OutboxDelivery) -> dict:
         body = dict(row.payload)
@@ -235,30 +290,6 @@ class Courier:
                 cms = self.ctx.store().get(doc["signature_sha256"])
                 body["chairman_signature_base64"] = base64.b64encode(cms).decode()
         return body
-
-    def _record(
-        self, application_id: str, addressee: Addressee, to: str, now: datetime, reference: str
-    ) -> Delivery:
-        from sqlmodel import Session
-
-        from activities.db import utc
-        from models.tables import OutboxDelivery
-
-        with Session(self.ctx.engine) as db:
-            row = db.get_one(OutboxDelivery, (application_id, to))
-            if row.delivered_at is not None:
-                # A concurrent attempt recorded it first (the addressee answered both
-                # with the same reference, the key being the same).
-                return Delivery(
-                    addressee=addressee,
-                    delivered=True,
-                    at=utc(row.delivered_at),
-                    reference=row.reference,
-                )
-            row.delivered_at, row.reference = now, reference
-            db.add(row)
-            db.commit()
-        return Delivery(addressee=addressee, delivered=True, at=now, reference=reference)
 
     def _deadline(self) -> float:
         """Seconds for one whole exchange. Kept inside the attempt's start-to-close
