@@ -254,13 +254,19 @@ def _signing_time(printed: bytes) -> datetime | None:
     return datetime.strptime(text, "%b %d %H:%M:%S %Y GMT").replace(tzinfo=UTC)
 
 
-def verify(data: bytes, signature: bytes, cert: str | Path | None = None) -> Verified:
+def verify(
+    data: bytes, signature: bytes, cert: str | Path | None = None, *, with_time: bool = True
+) -> Verified:
     """Check a detached CMS `signature` over `data` with `openssl cms -verify`.
 
     With `cert`, the signer's chain must lead to it (a CA, or the signer's own certificate
     when self-signed, like the development one). Without it only the signature itself is
     checked (`-noverify`) and the result says `trusted=False`. Raises `SignatureError`,
-    or `ValueError` when `cert` holds no PEM certificate."""
+    or `ValueError` when `cert` holds no PEM certificate.
+
+    The signing time takes a second openssl run, which prints the structure; a caller
+    that needs no time (`with_time=False`, `signed_at` is then None) spares it, unless
+    the check fails: the printout is still what tells a malformed signature apart."""
     if cert is not None:
         try:
             x509.load_pem_x509_certificates(Path(cert).read_bytes())
@@ -270,20 +276,27 @@ def verify(data: bytes, signature: bytes, cert: str | Path | None = None) -> Ver
         content, sig, signer = Path(tmp, "content"), Path(tmp, "sig.der"), Path(tmp, "signer")
         content.write_bytes(data)
         sig.write_bytes(signature)
-        printed = _openssl("cms", "-cmsout", "-print", "-inform", "DER", "-in", str(sig))
-        if printed.returncode != 0:
-            raise MalformedSignature("not a DER CMS signature: " + _first_line(printed.stderr))
+
+        def structure() -> subprocess.CompletedProcess[bytes]:
+            printed = _openssl("cms", "-cmsout", "-print", "-inform", "DER", "-in", str(sig))
+            if printed.returncode != 0:
+                raise MalformedSignature("not a DER CMS signature: " + _first_line(printed.stderr))
+            return printed
+
+        printed = structure() if with_time else None
         chain = ["-CAfile", str(cert), "-purpose", "any"] if cert else ["-noverify"]
         done = _openssl(
             "cms", "-verify", "-binary", "-inform", "DER", "-in", str(sig),
             "-content", str(content), *chain, "-signer", str(signer), "-out", os.devnull,
         )  # fmt: skip
         if done.returncode != 0:
+            if printed is None:
+                structure()
             raise SignatureError(_first_line(done.stderr) or "signature does not verify")
         signer_cert = x509.load_pem_x509_certificates(signer.read_bytes())[0]
     return Verified(
         signer=signer_cert.subject.rfc4514_string(),
-        signed_at=_signing_time(printed.stdout),
+        signed_at=_signing_time(printed.stdout) if printed else None,
         trusted=cert is not None,
         signer_sha256=signer_cert.fingerprint(hashes.SHA256()).hex(),
     )

@@ -3,6 +3,7 @@ that OpenSSL accepts, and `shaqyru documents verify` (issue 5)."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -156,6 +157,33 @@ def test_signature_from_another_key_is_not_trusted(tmp_path: Path, identity) -> 
     assert not sign.verify(pdf, signature, None).trusted
     with pytest.raises(sign.MalformedSignature):
         sign.verify(pdf, b"not a signature", identity[1])
+
+
+def test_without_the_time_one_openssl_run_and_the_same_verdicts(
+    identity: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chairman's signature is checked without its time: openssl runs once where the
+    signature holds, and a malformed or a wrong one is still told apart."""
+    runs: list[str] = []
+    openssl = sign._openssl
+
+    def counted(*args: str) -> subprocess.CompletedProcess[bytes]:
+        runs.append(" ".join(args[:2]))
+        return openssl(*args)
+
+    monkeypatch.setattr(sign, "_openssl", counted)
+    pdf = render.render_result(DEFERRAL, DISTRICT)
+    signature = sign.sign_pdf(pdf, *sign.load_identity(*identity))
+    found = sign.verify(pdf, signature, identity[1], with_time=False)
+    assert runs == ["cms -verify"]
+    assert found.trusted and found.signed_at is None
+    full = sign.verify(pdf, signature, identity[1])
+    assert full.signed_at is not None and dataclasses.replace(full, signed_at=None) == found
+    with pytest.raises(sign.MalformedSignature):
+        sign.verify(pdf, b"not a signature", identity[1], with_time=False)
+    with pytest.raises(sign.SignatureError) as wrong:
+        sign.verify(pdf + b" ", signature, identity[1], with_time=False)
+    assert not isinstance(wrong.value, sign.MalformedSignature)
 
 
 def test_verify_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
