@@ -69,3 +69,49 @@ def test_the_finder_is_installed_once():
     finders = [f for f in sys.meta_path if getattr(f, "__name__", "") == "_SourceOnce"]
     assert len(finders) == 1
     assert sys.meta_path.index(finders[0]) < sys.meta_path.index(importlib.machinery.PathFinder)
+
+
+async def test_a_payload_context_is_looked_up_without_entering_the_sandbox(monkeypatch):
+    """The SDK asks for the context of every payload; the answer is the inner instance's,
+    and is the same as the sandbox gave, without compiling and running code in it."""
+    import dataclasses
+
+    import temporalio.converter
+    from temporalio import workflow
+    from temporalio.api.common.v1 import Payloads
+    from temporalio.api.failure.v1 import Failure
+    from temporalio.worker import WorkflowInstanceDetails
+    from temporalio.worker.workflow_sandbox import _runner as sandbox
+
+    from workflows.application import ApplicationWorkflow
+
+    info = dataclasses.replace(sandbox._fake_info, workflow_id="application-T-1")
+    details = WorkflowInstanceDetails(
+        payload_converter_factory=temporalio.converter.DataConverter.default._new_payload_converter,
+        failure_converter_class=temporalio.converter.DataConverter.default.failure_converter_class,
+        interceptor_classes=[],
+        defn=workflow._Definition.must_from_class(ApplicationWorkflow),
+        info=info,
+        randomness_seed=1,
+        extern_functions={},
+        disable_eager_activity_execution=False,
+        worker_level_failure_exception_types=[],
+        patch_activation_callback=None,
+        last_completion_result=Payloads(),
+        last_failure=Failure(),
+    )
+    instance = workflow_runner().create_instance(details)
+    in_sandbox = sandbox._Instance.get_serialization_context(instance, None)  # the SDK's way
+    runs: list[str] = []
+    monkeypatch.setattr(sandbox._Instance, "_run_code", lambda _self, code, **_: runs.append(code))
+    found = instance.get_serialization_context(None)
+    store = instance.get_external_store_context(None)
+    assert runs == []
+    assert (
+        found
+        == in_sandbox
+        == temporalio.converter.WorkflowSerializationContext(
+            namespace=info.namespace, workflow_id="application-T-1"
+        )
+    )
+    assert store is not None
