@@ -20,18 +20,19 @@ import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
 from temporalio.client import WorkflowHistory  # noqa: E402
 from temporalio.contrib.pydantic import pydantic_data_converter  # noqa: E402
 from temporalio.worker import Replayer  # noqa: E402
 
-from tests.helpers import HISTORIES  # noqa: E402
 from workflows.application import ApplicationWorkflow  # noqa: E402
 from workflows.complaint import ComplaintWorkflow  # noqa: E402
 from workflows.runner import workflow_runner  # noqa: E402
 
 WARMUP = 5
+HISTORIES = ROOT / "tests" / "histories"
 
 
 async def measure(name: str, n: int) -> float:
