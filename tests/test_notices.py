@@ -27,6 +27,13 @@ APP_ID = "EGOV-2026-0000102"
 NUMBER = "KZ-ALM-2026-000042"
 ACCEPTED = datetime(2026, 9, 9, 4, 0, tzinfo=UTC)  # 09:00 in Almaty, the next working day
 DUE = datetime(2026, 9, 15, 13, 30, tzinfo=UTC)  # 18:30 in Almaty, five working days on
+RESULT = Result(
+    kind="conclusion", service="deferral", ground=4, application_id=APP_ID,
+    registration_number=NUMBER, district="almaty-almaly", commission="Комиссия",
+    applicant_name="Сапаров Ерасыл", applicant_address="Алматы", reason="Некеде тұрамын",
+    until=date(2027, 6, 30), chairman_id="almaly-chair", chairman_name="Төраға",
+    issued_at=DUE, issued_on=date(2026, 9, 15),
+)  # fmt: skip
 
 
 def env(attempt_at: datetime) -> ActivityEnvironment:
@@ -110,15 +117,8 @@ async def test_without_an_endpoint_the_mark_waits_in_the_outbox(tmp_path: Path) 
 async def test_the_mark_and_the_result_are_separate_rows(tmp_path: Path) -> None:
     ctx = make_context(tmp_path)
     await mark(ctx)
-    result = Result(
-        kind="conclusion", service="deferral", ground=4, application_id=APP_ID,
-        registration_number=NUMBER, district="almaty-almaly", commission="Комиссия",
-        applicant_name="Сапаров Ерасыл", applicant_address="Алматы", reason="Некеде тұрамын",
-        until=date(2027, 6, 30), chairman_id="almaly-chair", chairman_name="Төраға",
-        issued_at=DUE, issued_on=date(2026, 9, 15),
-    )  # fmt: skip
     courier = Courier(ctx)
-    await env(DUE).run(courier.deliver_to_cabinet, Issued(result=result))
+    await env(DUE).run(courier.deliver_to_cabinet, Issued(result=RESULT))
     rows = outbox(ctx)
     assert set(rows) == {ACCEPTANCE, Addressee.cabinet.value}
     assert rows[Addressee.cabinet.value].idempotency_key == idempotency_key(

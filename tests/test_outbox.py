@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -20,18 +20,9 @@ from activities.context import Context
 from activities.delivery import Courier, idempotency_key
 from activities.notices import ACCEPTANCE, Notices, acceptance_key
 from models.case import Addressee, Delivery, Issued
-from models.result import Result
 from tests.addressee import Addressee as Endpoint
 from tests.helpers import make_context
-from tests.test_notices import ACCEPTED, APP_ID, DUE, NUMBER, env, outbox
-
-RESULT = Result(
-    kind="conclusion", service="deferral", ground=4, application_id=APP_ID,
-    registration_number=NUMBER, district="almaty-almaly", commission="Комиссия",
-    applicant_name="Сапаров Ерасыл", applicant_address="Алматы", reason="Некеде тұрамын",
-    until=date(2027, 6, 30), chairman_id="almaly-chair", chairman_name="Төраға",
-    issued_at=DUE, issued_on=date(2026, 9, 15),
-)  # fmt: skip
+from tests.test_notices import ACCEPTED, APP_ID, DUE, NUMBER, RESULT, env, outbox
 
 
 def the_mark(ctx: Context) -> tuple[str, str, Callable[[int], Awaitable[Delivery]]]:
