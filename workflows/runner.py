@@ -74,8 +74,11 @@ class _ContextOutside(SandboxedWorkflowRunner):
         serialization = getattr(inner, "get_serialization_context", None)
         external_store = getattr(inner, "get_external_store_context", None)
         if callable(serialization) and callable(external_store):
-            instance.get_serialization_context = serialization  # type: ignore[method-assign]
-            instance.get_external_store_context = external_store  # type: ignore[method-assign]
+            try:
+                instance.get_serialization_context = serialization  # type: ignore[method-assign]
+                instance.get_external_store_context = external_store  # type: ignore[method-assign]
+            except AttributeError:  # an instance with slots: the SDK's way stays
+                pass
         return instance
 
 
