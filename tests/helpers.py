@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 import pytest
 import typer
 from temporalio.api.history.v1 import HistoryEvent
-from temporalio.client import Client, WorkflowHandle
+from temporalio.client import Client, WorkflowHandle, WorkflowHistory
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -407,6 +407,18 @@ def local_activity_of(event: HistoryEvent) -> str | None:
     return json.loads(marker.details["data"].payloads[0].data)["activity_type"]
 
 
+def published_steps(history: WorkflowHistory) -> list[str]:
+    """The steps the case upserted to its search attributes, in order: what the inbox and
+    the UI's list could see of it."""
+    steps = []
+    for e in history.events:
+        if e.HasField("upsert_workflow_search_attributes_event_attributes"):
+            fields = e.upsert_workflow_search_attributes_event_attributes.search_attributes
+            if "ShaqyruStep" in fields.indexed_fields:
+                steps.append(json.loads(fields.indexed_fields["ShaqyruStep"].data))
+    return steps
+
+
 async def keep_history(handle: WorkflowHandle, name: str) -> None:
     """With SHAQYRU_RECORD_HISTORIES=1, save the case's history for the replay test.
 
@@ -431,6 +443,7 @@ async def keep_history(handle: WorkflowHandle, name: str) -> None:
         for p in d.payloads
     )
     for baseline, suffix in (
+        ("deliver-at-rest", "-rest"),
         ("local-calls", "-calls"),
         ("local-steps", "-local"),
         ("lean-history", "-lean"),

@@ -38,8 +38,10 @@ from tests.helpers import (
     at_step,
     decide,
     eventually,
+    keep_history,
     local_activity_of,
     make_context,
+    published_steps,
     skip_to,
     start,
     task_queue,
@@ -85,8 +87,13 @@ async def test_failing_cabinet_ends_with_one_document(time_env, tmp_path, execut
             handle = await start(client, app, tq)
             await decide(time_env, handle, submitted)
             final = await handle.result()
+            await keep_history(handle, "delivery-retried")
+            history = await handle.fetch_history()
 
     assert final.step == Step.done
+    # The cabinet's first try failed within the task: the case rested in "deliver" while
+    # the activity retried, and said so.
+    assert published_steps(history)[-2:] == ["deliver", "done"]
     assert [p.status for p in cabinet.posts] == [503] * 5 + [201]
     assert_held_once(cabinet, app.application_id, Addressee.cabinet)
     assert_held_once(military, app.application_id, Addressee.military)

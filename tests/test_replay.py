@@ -52,6 +52,14 @@ def test_histories_are_recorded():
         "hostile-signals-calls",
         "refusal-with-findings-calls",
         "complaint-upheld-decided-again-calls",
+        # Cases opened since the patch "deliver-at-rest".
+        "deferral-granted-rest",
+        "signed-granted-v2-rest",
+        "term-breach-rest",
+        "hostile-signals-rest",
+        "refusal-with-findings-rest",
+        "complaint-upheld-decided-again-rest",
+        "delivery-retried-rest",
     } <= names
 
 

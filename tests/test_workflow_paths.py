@@ -24,6 +24,7 @@ from tests.helpers import (
     keep_history,
     local_activity_of,
     make_context,
+    published_steps,
     skip_to,
     start,
     status,
@@ -105,7 +106,10 @@ async def test_deferral_granted(time_env, context, executor):
         "deliver_to_military_body",
         "record_events",
     }
-    assert [p["id"] for p in patches] == ["local-calls"]
+    assert [p["id"] for p in patches] == ["deliver-at-rest"]
+    # Both deliveries succeed within the task that enters the step "deliver": the case
+    # never rests there, and "done" is the one upsert for the two steps.
+    assert published_steps(history) == ["accept", "forward", "review", "decide", "done"]
     assert final.step == Step.done
     assert final.outcome == "granted"
     assert final.result.kind == "conclusion"

@@ -103,7 +103,7 @@ KEPT_NONCES = 200
 KEPT_JOURNAL = 300
 KEPT_JOURNAL_HEAD = 50
 # Patches that each stand for every change before them (`_patched`), oldest first.
-BASELINES = ("lean-history", "local-steps", "local-calls")
+BASELINES = ("lean-history", "local-steps", "local-calls", "deliver-at-rest")
 # Steps held to a working-day deadline: `_step_deadline` publishes them.
 DEADLINE_STEPS = frozenset({Step.forward, Step.review, Step.decide, Step.sign, Step.deliver})
 # Steps done by the case's own work, within a workflow task (see `_enter`).
@@ -247,6 +247,10 @@ class ApplicationWorkflow:
             if failure is None:
                 return result
             workflow.logger.warning("%s goes on as an activity: %s", summary, failure)
+            if self._patched("deliver-at-rest"):
+                # The case now waits for the activity: what it has not published yet (a
+                # step passed through within the task) is where it rests.
+                self._publish()
         return await workflow.execute_activity_method(method, args=args, summary=summary, **then)
 
     def _take_turn(self, turn: int) -> None:
@@ -541,7 +545,7 @@ class ApplicationWorkflow:
         )
         delivery.delivered, delivery.at, delivery.reference = True, receipt.at, receipt.reference
         self._note(Step.deliver, "delivery", receipt.model_dump(mode="json"))
-        self._publish()
+        self._publish(upsert=not self._patched("deliver-at-rest"))
 
     async def _watch_term(self, accepted_at: datetime) -> None:
         def moved(at: datetime) -> None:
@@ -596,7 +600,11 @@ class ApplicationWorkflow:
         due = await self._due(start, STEP_WORKING_DAYS)
         deadline = Deadline(step=step, started_at=start, due_at=due.at)
         self._status.deadlines.append(deadline)
-        self._publish()
+        # Since "deliver-at-rest" the step "deliver" is published only where the case rests
+        # in it: both deliveries usually succeed within this task, and the step "done"
+        # that follows is then the one upsert. A delivery handed to an activity publishes
+        # it (`_here_first`), as does the deadline if it passes.
+        self._publish(upsert=step != Step.deliver or not self._patched("deliver-at-rest"))
 
         def moved(at: datetime) -> None:
             deadline.due_at = at
