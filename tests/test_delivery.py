@@ -361,6 +361,7 @@ async def test_failure_reasons_stay_short(time_env, tmp_path, executor, database
         assert stored.ByteSize() < 2048
 
 
+@pytest.mark.long  # twenty seconds, most of them waiting for the hanging addressees
 async def test_hanging_addressees_do_not_starve_registration(time_env, tmp_path, database_url):
     """Ten decided cases owe twenty deliveries to addressees that take them and never
     answer. The worker is built as worker.py builds it, with only two threads: the
