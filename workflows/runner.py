@@ -13,7 +13,10 @@ instance cost 7.2 ms of CPU, and costs 2.3 ms without it (benchmarks/instance_be
 `_CompiledOnce` keeps each module's code object in memory instead; the module itself is
 still executed afresh, as the sandbox wants, and a file that changes on disk is compiled
 again. It keeps the code of every module the worker imports from source, about 6 MB for
-the 730 it imports."""
+the 730 it imports.
+
+`_ContextOutside` spares the sandbox's entry for each payload the worker encodes or
+decodes: a fifth of the worker's CPU in a replayed case (benchmarks/replay_bench.py)."""
 
 from __future__ import annotations
 
