@@ -5,9 +5,13 @@
     python benchmarks/throughput.py --rounds 4       # the two kinds in turn, four times
     python benchmarks/throughput.py --open 10000     # memory, inbox and a timer, at rest
 
-Everything is real and in this process but the server: a dev server of its own (SQLite file
-in a temp folder), the project's worker (worker.build_worker) with a fresh read model,
-encrypted payloads (a temp key ring), development signing keys, the outbox for deliveries.
+Everything is real: a dev server of its own (SQLite file in a temp folder), the project's
+worker (worker.build_worker) in this process with a fresh read model, encrypted payloads (a
+temp key ring), development signing keys, the outbox for deliveries. The caseworkers' and
+the portal's clients that drive the cases run in a process of their own: in life they are
+on other machines, never in the worker's process, where they would take the worker's turns
+at Python's one lock. `--driver-here` runs them beside the worker, as the benchmark did up
+to the eighth landing. Either way they run on the same cores, and their CPU is counted.
 
 (a) The baseline (benchmarks/baseline_workflow.py): three activities and the caseworkers'
 six messages (forward, three votes, decision, the chairman's signature on the result) as
@@ -21,8 +25,8 @@ Applications are dated at the latest working moment (as `shaqyru sample` does) s
 they are registered at once on the server's real clock, even out of working hours.
 
 Printed: cases/s of each and their ratio (issue 12 wants >= 0.6), and the CPU a case costs
-(this process, the server, openssl), steadier than the rates where other work shares the
-machine; history events and workflow tasks per case (WorkflowTaskCompleted, from the
+(this process, the clients, the server, openssl), steadier than the rates where other work
+shares the machine; history events and workflow tasks per case (WorkflowTaskCompleted, from the
 histories of `--sample` cases); the events of a Shaqyru case by type; activity times; and
 where the CPU went, by this process's threads and activities and the server's process.
 
@@ -49,6 +53,7 @@ import collections
 import dataclasses
 import functools
 import inspect
+import json
 import os
 import resource
 import signal
@@ -214,6 +219,114 @@ class Driver:
         return DocumentStore(self.store_dir).get(sha)
 
 
+def make_driver(client: Client, folder: Path) -> Driver:
+    keys_dir = dev_keys_dir(folder)
+    people = {p: load_personal_key(keys_dir / f"{p}.p12", DEV_PASSWORD.encode())
+              for p in (CHAIR, *MEMBERS)}  # fmt: skip
+    cfg = config.Settings(data_dir=folder, task_queue=TASK_QUEUE)
+    return Driver(client, cfg, people, folder / "documents")
+
+
+async def run_phase(driver: Driver, plain: Client, cmd: dict) -> dict:
+    """`cmd["n"]` cases of `cmd["kind"]`, `cmd["concurrency"]` at once, wherever the
+    clients run: the phase's wall time, and what the caseworkers met on the way."""
+    gate = asyncio.Semaphore(cmd["concurrency"])
+    kind, tag, run_id = cmd["kind"], cmd["tag"], cmd["run_id"]
+    submitted = datetime.fromisoformat(cmd["submitted"])
+    early0, signing0 = collections.Counter(driver.early), driver.signing_s
+    began, done = time.perf_counter(), 0
+
+    async def one(i: int) -> None:
+        nonlocal done
+        async with gate:
+            if kind == "baseline":
+                await baseline_case(plain, f"{run_id}-{tag}{i:05d}", "baseline", cmd["via"])
+            elif kind == "open":  # a third each waiting to be forwarded, voted, decided
+                stop = (Step.forward, Step.review, Step.decide)[i % 3]
+                await driver.full_case(f"OPEN-{run_id}-{tag}{i:05d}", submitted, stop)
+            else:
+                await driver.full_case(f"TP-{run_id}-{tag}{i:05d}", submitted)
+        done += 1
+        if kind == "open" and done % 1000 == 0:
+            rss, _ = rss_mib(cmd["worker_pid"])
+            print(f"  {done} open, {time.perf_counter() - began:.0f} s, worker resident "
+                  f"{rss:.0f} MiB", file=sys.stderr, flush=True)  # fmt: skip
+
+    await asyncio.gather(*(one(i) for i in range(cmd["n"])))
+    return {
+        "seconds": time.perf_counter() - began,
+        "early": dict(collections.Counter(driver.early) - early0),
+        "signing_s": driver.signing_s - signing0,
+    }
+
+
+class LocalDrivers:
+    """The clients in this process, beside the worker (--driver-here)."""
+
+    pid: int | None = None
+
+    def __init__(self, driver: Driver, plain: Client) -> None:
+        self.driver, self.plain = driver, plain
+
+    async def phase(self, **cmd: object) -> dict:
+        return await run_phase(self.driver, self.plain, cmd)
+
+    async def close(self) -> None:
+        pass
+
+
+class RemoteDrivers:
+    """The clients in a process of their own (`--drive`): a phase is a line of JSON there
+    and a line back. Its CPU is counted as the clients'."""
+
+    def __init__(self, proc: asyncio.subprocess.Process) -> None:
+        self.proc = proc
+        self.pid: int | None = proc.pid
+
+    @classmethod
+    async def start(cls, folder: Path, address: str) -> RemoteDrivers:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, __file__, "--drive", str(folder), "--address", address,
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        assert proc.stdout is not None
+        if (await proc.stdout.readline()).strip() != b"ready":
+            raise RuntimeError(
+                f"the clients' process did not start (exit code {await proc.wait()})"
+            )
+        return cls(proc)
+
+    async def phase(self, **cmd: object) -> dict:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(json.dumps(cmd).encode() + b"\n")
+        await self.proc.stdin.drain()
+        line = await self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the clients' process ended (exit code {await self.proc.wait()})")
+        return json.loads(line)
+
+    async def close(self) -> None:
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()
+        try:
+            await asyncio.wait_for(self.proc.wait(), 30)
+        except TimeoutError:
+            self.proc.kill()
+            await self.proc.wait()
+
+
+async def drive(folder: Path, address: str) -> None:
+    """The clients' process: reads phases from stdin, answers each when it is done."""
+    keyring = codec.KeyFile(os.environ["SHAQYRU_KEYRING"])
+    client = await Client.connect(address, data_converter=codec.data_converter(keyring))
+    plain = await Client.connect(address, data_converter=pydantic_data_converter)
+    driver = make_driver(client, folder)
+    print("ready", flush=True)
+    loop = asyncio.get_running_loop()
+    while line := await loop.run_in_executor(None, sys.stdin.readline):
+        print(json.dumps(await run_phase(driver, plain, json.loads(line))), flush=True)
+
+
 # --- measuring ------------------------------------------------------------------------
 
 
@@ -253,10 +366,10 @@ def thread_cpu() -> dict[str, float]:
     return groups
 
 
-def rss_mib() -> tuple[float, float]:
-    """Resident and peak resident memory of this process, MiB."""
+def rss_mib(pid: int | str = "self") -> tuple[float, float]:
+    """Resident and peak resident memory of a process (this one by default), MiB."""
     found = {}
-    for line in Path("/proc/self/status").read_text().splitlines():
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         key, _, value = line.partition(":")
         if key in ("VmRSS", "VmHWM"):
             found[key] = int(value.split()[0]) / 1024
@@ -330,32 +443,31 @@ class Phase:
     cpu_children: float
     threads: dict[str, float]
     cpu_workers: float = 0.0  # the extra worker processes (--workers)
+    cpu_drivers: float = 0.0  # the clients' process, unless --driver-here
+    met: dict = field(default_factory=dict)  # the clients' counters (run_phase)
 
     @property
     def cpu_total(self) -> float:
-        return self.cpu_self + self.cpu_server + self.cpu_children + self.cpu_workers
+        return (
+            self.cpu_self + self.cpu_server + self.cpu_children + self.cpu_workers
+            + self.cpu_drivers
+        )  # fmt: skip
 
 
 async def measure(
     name: str,
     n: int,
-    concurrency: int,
-    one: Callable[[int], Awaitable[None]],
+    go: Callable[[], Awaitable[dict]],
     server_pid: int,
     worker_pids: Sequence[int] = (),
+    drivers_pid: int | None = None,
 ) -> Phase:
-    gate = asyncio.Semaphore(concurrency)
-
-    async def gated(i: int) -> None:
-        async with gate:
-            await one(i)
-
     threads0, self0, server0 = thread_cpu(), time.process_time(), process_cpu(server_pid)
     workers0 = sum(process_cpu(pid) for pid in worker_pids)
+    drivers0 = process_cpu(drivers_pid) if drivers_pid else 0.0
     children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    began = time.perf_counter()
-    await asyncio.gather(*(gated(i) for i in range(n)))
-    seconds = time.perf_counter() - began
+    met = await go()
+    seconds = met["seconds"]
     threads1 = thread_cpu()
     children1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     threads = {k: threads1[k] - threads0.get(k, 0.0) for k in threads1}
@@ -369,6 +481,8 @@ async def measure(
         max(0.0, children1.ru_utime + children1.ru_stime - children0.ru_utime - children0.ru_stime),
         {k: v for k, v in threads.items() if v >= 0.005 * n},
         sum(process_cpu(pid) for pid in worker_pids) - workers0,
+        (process_cpu(drivers_pid) - drivers0) if drivers_pid else 0.0,
+        met,
     )
 
 
@@ -456,6 +570,8 @@ def report_phase(p: Phase) -> None:
     rate = p.cases / p.seconds
     print(f"\n{p.name}: {p.cases} cases in {p.seconds:.1f} s = {rate:.2f} cases/s")
     others = f"other workers {1000 * p.cpu_workers / p.cases:.0f} ms, " if p.cpu_workers else ""
+    if p.cpu_drivers:
+        others += f"clients' process {1000 * p.cpu_drivers / p.cases:.0f} ms, "
     print(
         f"  CPU per case: this process {1000 * p.cpu_self / p.cases:.0f} ms, {others}"
         f"server {1000 * p.cpu_server / p.cases:.0f} ms, subprocesses "
@@ -522,10 +638,9 @@ async def run(args: argparse.Namespace) -> None:
         os.environ["SHAQYRU_DATA"] = str(tmp)
         init_dev_keys(tmp, load_roster(ROSTER))
         keys_dir = dev_keys_dir(tmp)
-        people = {p: load_personal_key(keys_dir / f"{p}.p12", DEV_PASSWORD.encode())
-                  for p in (CHAIR, *MEMBERS)}  # fmt: skip
         server = DevServer(tmp)
         extra: list[subprocess.Popen] = []
+        drivers: LocalDrivers | RemoteDrivers | None = None
         try:
             converter = codec.data_converter(keyring)
             assert isinstance(converter.payload_codec, codec.EncryptionCodec)
@@ -534,20 +649,27 @@ async def run(args: argparse.Namespace) -> None:
             client = await server.client(data_converter=converter, interceptors=[activities])
             plain = await server.client(data_converter=pydantic_data_converter)
             ctx = make_context(tmp, keys_dir)
-            cfg = config.Settings(data_dir=tmp, task_queue=TASK_QUEUE)
-            driver = Driver(client, cfg, people, ctx.documents_dir)
+            # The caseworkers read the documents where the worker keeps them.
+            assert ctx.documents_dir == tmp / "documents"
             with activity_threads() as executor:
                 baseline, real = both_workers(plain, client, ctx, executor)
                 async with baseline, real:
                     for _ in range(args.workers - 1):
                         extra.append(start_extra_worker(tmp, server.address))
-                    if args.open:
-                        await open_cases(args, driver, plain, server)
+                    if args.driver_here:
+                        drivers = LocalDrivers(make_driver(client, tmp), plain)
                     else:
-                        await throughput(
-                            args, driver, plain, clock, activities, server,
-                            [p.pid for p in extra],
-                        )  # fmt: skip
+                        drivers = await RemoteDrivers.start(tmp, server.address)
+                    try:
+                        if args.open:
+                            await open_cases(args, drivers, plain, server)
+                        else:
+                            await throughput(
+                                args, drivers, plain, clock, activities, server,
+                                [p.pid for p in extra],
+                            )  # fmt: skip
+                    finally:
+                        await drivers.close()
         finally:
             for proc in extra:
                 proc.terminate()
@@ -587,52 +709,55 @@ async def serve(folder: Path, address: str) -> None:
 
 
 async def throughput(
-    args, driver: Driver, plain: Client, clock, activities, server, worker_pids: list[int]
-) -> None:
+    args, drivers: LocalDrivers | RemoteDrivers, plain: Client, clock, activities, server,
+    worker_pids: list[int],
+) -> None:  # fmt: skip
     run_id = datetime.now(UTC).strftime("%H%M%S")
     submitted = latest_working_moment(datetime.now(UTC))
+    where = "in this process" if args.driver_here else "in a process of their own"
     print(
         f"{args.cases} cases of each kind, {args.concurrency} at once, after "
-        f"{args.warmup} to warm up; {args.workers} worker process(es); baseline messages "
-        f"as {args.baseline_via}s; "
+        f"{args.warmup} to warm up; {args.workers} worker process(es); clients {where}; "
+        f"baseline messages as {args.baseline_via}s; "
         f"applications dated {submitted.isoformat()}"
     )
 
-    async def base(i: int, tag: str = "m") -> None:
-        await baseline_case(plain, f"{run_id}-{tag}{i:05d}", "baseline", args.baseline_via)
+    def phase(kind: str, n: int, tag: str) -> Awaitable[dict]:
+        return drivers.phase(
+            kind=kind, n=n, concurrency=args.concurrency, tag=tag, run_id=run_id,
+            submitted=submitted.isoformat(), via=args.baseline_via,
+        )  # fmt: skip
 
-    async def full(i: int, tag: str = "M") -> None:
-        await driver.full_case(f"TP-{run_id}-{tag}{i:05d}", submitted)
+    await phase("baseline", args.warmup, "w")
+    await phase("full", args.warmup, "W")
 
-    await asyncio.gather(*(base(i, "w") for i in range(args.warmup)))
-    await asyncio.gather(*(full(i, "W") for i in range(args.warmup)))
-    driver.early.clear()
-    driver.signing_s = 0.0
-
-    pids = (server.proc.pid, worker_pids)
+    pids = (server.proc.pid, worker_pids, drivers.pid)
     rates: list[tuple[float, float, float, float]] = []
     # The machine's speed drifts within minutes; rounds that alternate the two kinds put
     # both under the same drift, and their median ratio is the figure to compare.
     for r in range(args.rounds):
         if args.rounds > 1:
             print(f"round {r + 1} of {args.rounds}")
-        a = await measure("baseline", args.cases, args.concurrency,
-                          functools.partial(base, tag=f"m{r}-"), *pids)  # fmt: skip
+        a = await measure(
+            "baseline", args.cases, functools.partial(phase, "baseline", args.cases, f"m{r}-"),
+            *pids,
+        )  # fmt: skip
         report_phase(a)
         codec0 = (clock.seconds, clock.payloads)
         activities.cpu.clear()
         activities.calls.clear()
-        signing0 = driver.signing_s
-        b = await measure("Shaqyru case", args.cases, args.concurrency,
-                          functools.partial(full, tag=f"M{r}-"), *pids)  # fmt: skip
+        b = await measure(
+            "Shaqyru case", args.cases, functools.partial(phase, "full", args.cases, f"M{r}-"),
+            *pids,
+        )  # fmt: skip
         report_phase(b)
         rates.append((a.cases / a.seconds, b.cases / b.seconds,
                       a.cpu_total / a.cases, b.cpu_total / b.cases))  # fmt: skip
     codec_s, payloads = clock.seconds - codec0[0], clock.payloads - codec0[1]
     print(
         f"  codec: {payloads / b.cases:.0f} payloads/case, {1000 * codec_s / b.cases:.1f} ms "
-        f"CPU/case (in this process's event loop); caseworkers' signing "
-        f"{1000 * (driver.signing_s - signing0) / b.cases:.1f} ms/case"
+        f"CPU/case (in this process's event loop{'' if args.driver_here else ', the worker'}"
+        f"'s side); caseworkers' signing {1000 * b.met['signing_s'] / b.cases:.1f} ms/case"
     )
     print("  sync activities, CPU in their thread (ms per case; calls per case, this process):")
     for name, seconds in sorted(activities.cpu.items(), key=lambda kv: -kv[1]):
@@ -640,14 +765,14 @@ async def throughput(
             f"    {name:<38} {1000 * seconds / b.cases:6.1f}   "
             f"{activities.calls[name] / b.cases:.1f}"
         )
-    early = ", ".join(f"{k} {v / b.cases:.2f}" for k, v in sorted(driver.early.items()))
+    early = ", ".join(f"{k} {v / b.cases:.2f}" for k, v in sorted(b.met["early"].items()))
     print(f"  tries before the case was at the step (per case): {early or 'none'}")
 
     k = min(args.sample, args.cases)
     last = args.rounds - 1
     ha = await read_histories(plain, [f"baseline-{run_id}-m{last}-{i:05d}" for i in range(k)])
     ids = [workflow_id(f"TP-{run_id}-M{last}-{i:05d}") for i in range(k)]
-    hb = await read_histories(driver.client, ids)
+    hb = await read_histories(plain, ids)
     print()
     report_histories("baseline", ha, types=False)
     report_histories("Shaqyru case", hb, types=True)
@@ -672,27 +797,29 @@ async def throughput(
         )
 
 
-async def open_cases(args, driver: Driver, plain: Client, server: DevServer) -> None:
+async def open_cases(
+    args, drivers: LocalDrivers | RemoteDrivers, plain: Client, server: DevServer
+) -> None:
     """N cases left open: a third waiting for the chairman's forward, a third for the
     members' votes, a third for the chairman's decision."""
     run_id = datetime.now(UTC).strftime("%H%M%S")
-    submitted = latest_working_moment(datetime.now(UTC))
-    stops = (Step.forward, Step.review, Step.decide)
-    await driver.full_case(f"OPEN-{run_id}-warm", submitted, Step.decide)
+
+    def phase(n: int, tag: str) -> Awaitable[dict]:
+        return drivers.phase(
+            kind="open", n=n, concurrency=args.concurrency, tag=tag, run_id=run_id,
+            submitted=latest_working_moment(datetime.now(UTC)).isoformat(),
+            worker_pid=os.getpid(),
+        )  # fmt: skip
+
+    await phase(1, "warm-")
     rss0, _ = rss_mib()
-    began, done = time.perf_counter(), 0
-
-    async def one(i: int) -> None:
-        nonlocal done
-        await driver.full_case(f"OPEN-{run_id}-{i:05d}", submitted, stops[i % 3])
-        done += 1
-        if done % 1000 == 0:
-            rss, _ = rss_mib()
-            print(f"  {done} open, {time.perf_counter() - began:.0f} s, resident {rss:.0f} MiB",
-                  flush=True)  # fmt: skip
-
-    phase = await measure("opening", args.open, args.concurrency, one, server.proc.pid)
-    print(f"opened {args.open} cases in {phase.seconds:.0f} s ({args.open / phase.seconds:.1f}/s)")
+    phase_ = await measure(
+        "opening", args.open, functools.partial(phase, args.open, ""), server.proc.pid,
+        drivers_pid=drivers.pid,
+    )  # fmt: skip
+    print(
+        f"opened {args.open} cases in {phase_.seconds:.0f} s ({args.open / phase_.seconds:.1f}/s)"
+    )
     query = "ExecutionStatus = 'Running' AND ShaqyruStep IN ('forward', 'review', 'decide')"
     for _ in range(600):
         if (await plain.count_workflows(query)).count >= args.open:
@@ -703,8 +830,9 @@ async def open_cases(args, driver: Driver, plain: Client, server: DevServer) -> 
 
     gc.collect()
     rss, peak = rss_mib()
+    who = "worker, client and drivers together" if args.driver_here else "the worker alone"
     print(
-        f"worker process (worker, client and drivers together): resident {rss:.0f} MiB "
+        f"worker process ({who}): resident {rss:.0f} MiB "
         f"(before opening {rss0:.0f} MiB, peak {peak:.0f} MiB); the worker keeps at most "
         f"{shaqyru_worker.WORKFLOW_CACHE} cases in its workflow cache "
         "(SHAQYRU_WORKFLOW_CACHE), the rest are replayed from history when they next move"
@@ -712,7 +840,7 @@ async def open_cases(args, driver: Driver, plain: Client, server: DevServer) -> 
     env = {
         **os.environ,
         "TEMPORAL_ADDRESS": server.address,
-        "SHAQYRU_TASK_QUEUE": driver.settings.task_queue,
+        "SHAQYRU_TASK_QUEUE": TASK_QUEUE,
     }
     count = 0
     # The JSON lists every case; the table shows the soonest SHOWN_ROWS, as a caseworker
@@ -759,7 +887,12 @@ def main() -> None:
     parser.add_argument(
         "--workers", type=int, default=1, help="worker processes, this one included"
     )
+    parser.add_argument(
+        "--driver-here", action="store_true",
+        help="run the clients that drive the cases in this process, beside the worker",
+    )  # fmt: skip
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)  # an extra worker
+    parser.add_argument("--drive", type=Path, help=argparse.SUPPRESS)  # the clients
     parser.add_argument("--address", help=argparse.SUPPRESS)
     parser.add_argument("--open", type=int, default=0, help="leave N cases open and measure")
     parser.add_argument("--runs", type=int, default=5, help="inbox calls timed (--open)")
@@ -769,7 +902,12 @@ def main() -> None:
         parser.error("--rounds: 1 or more")
     if args.workers < 1 or (args.open and args.workers > 1):
         parser.error("--workers: 1 or more; --open measures the one worker of this process")
-    asyncio.run(serve(args.serve, args.address) if args.serve else run(args))
+    if args.serve:
+        asyncio.run(serve(args.serve, args.address))
+    elif args.drive:
+        asyncio.run(drive(args.drive, args.address))
+    else:
+        asyncio.run(run(args))
     sys.stdout.flush()
     os._exit(0)  # the Temporal runtime can crash at interpreter exit (sdk-python #300)
 
