@@ -5,7 +5,9 @@
     python benchmarks/throughput.py --rounds 4       # the two kinds in turn, four times
     python benchmarks/throughput.py --open 10000     # memory, inbox and a timer, at rest
 
-Everything is real: a dev server of its own (SQLite file in a temp folder), the project's
+Everything is real: a dev server of its own (SQLite file in a temp folder, in the
+write-ahead log that scripts/up sets, or with `--rollback-journal` in SQLite's default
+mode, as earlier landings measured: there the bare workflow waits on the disk), the project's
 worker (worker.build_worker) in this process with a fresh read model, encrypted payloads (a
 temp key ring), development signing keys, the outbox for deliveries. The caseworkers' and
 the portal's clients that drive the cases run in a process of their own: in life they are
@@ -527,9 +529,11 @@ def _free_port() -> int:
 
 
 class DevServer:
-    """`temporal server start-dev` of our own, so that its CPU time can be read."""
+    """`temporal server start-dev` of our own, so that its CPU time can be read; its SQLite
+    file kept as scripts/up keeps it, or in SQLite's own rollback journal."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, rollback_journal: bool = False) -> None:
+        store = [] if rollback_journal else config.dev_server_store_flags()
         self.port = _free_port()
         self.address = f"127.0.0.1:{self.port}"
         binary = Path(sys.executable).parent / "temporal"
@@ -537,7 +541,7 @@ class DevServer:
         self.proc = subprocess.Popen(
             [str(binary), "server", "start-dev", "--headless", "--ip", "127.0.0.1",
              "--port", str(self.port), "--db-filename", str(folder / "temporal.db"),
-             "--log-level", "error", *search.dev_server_flags()],
+             "--log-level", "error", *store, *search.dev_server_flags()],
             stdout=self.log.open("wb"), stderr=subprocess.STDOUT,
         )  # fmt: skip
 
@@ -638,7 +642,7 @@ async def run(args: argparse.Namespace) -> None:
         os.environ["SHAQYRU_DATA"] = str(tmp)
         init_dev_keys(tmp, load_roster(ROSTER))
         keys_dir = dev_keys_dir(tmp)
-        server = DevServer(tmp)
+        server = DevServer(tmp, args.rollback_journal)
         extra: list[subprocess.Popen] = []
         drivers: LocalDrivers | RemoteDrivers | None = None
         try:
@@ -890,6 +894,11 @@ def main() -> None:
     parser.add_argument(
         "--driver-here", action="store_true",
         help="run the clients that drive the cases in this process, beside the worker",
+    )  # fmt: skip
+    parser.add_argument(
+        "--rollback-journal", action="store_true",
+        help="the server's SQLite file in SQLite's own rollback journal, not scripts/up's "
+        "write-ahead log (as the benchmark ran up to the eighth landing)",
     )  # fmt: skip
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)  # an extra worker
     parser.add_argument("--drive", type=Path, help=argparse.SUPPRESS)  # the clients

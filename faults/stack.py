@@ -35,7 +35,7 @@ from faults.endpoints import Endpoint
 from models.case import CaseStatus
 from models.decisions import ResultSigning
 from rules.roster import load_roster
-from settings import ROOT, Settings
+from settings import ROOT, Settings, dev_server_store_flags
 from workflows.search import dev_server_flags
 
 BIN = Path(sys.executable).parent
@@ -162,6 +162,7 @@ class Stack:
                 "--headless",
                 "--log-level",
                 "warn",
+                *dev_server_store_flags(),
                 *dev_server_flags(),
             ],
             stdout=log,
