@@ -4,16 +4,18 @@
     python benchmarks/throughput.py --workers 2      # a second worker process beside this one
     python benchmarks/throughput.py --rounds 4       # the two kinds in turn, four times
     python benchmarks/throughput.py --open 10000     # memory, inbox and a timer, at rest
+    python benchmarks/throughput.py --rollback-journal --driver-here   # as up to cc43814
 
 Everything is real: a dev server of its own (SQLite file in a temp folder, in the
-write-ahead log that scripts/up sets, or with `--rollback-journal` in SQLite's default
-mode, as earlier landings measured: there the bare workflow waits on the disk), the project's
-worker (worker.build_worker) in this process with a fresh read model, encrypted payloads (a
-temp key ring), development signing keys, the outbox for deliveries. The caseworkers' and
-the portal's clients that drive the cases run in a process of their own: in life they are
-on other machines, never in the worker's process, where they would take the worker's turns
-at Python's one lock. `--driver-here` runs them beside the worker, as the benchmark did up
-to the eighth landing. Either way they run on the same cores, and their CPU is counted.
+write-ahead log that scripts/up sets; `--rollback-journal` leaves it in SQLite's default
+mode, as earlier landings measured, where the bare workflow waits on the disk), the
+project's worker (worker.build_worker) in this process with a fresh read model, encrypted
+payloads (a temp key ring), development signing keys, the outbox for deliveries. The
+caseworkers' and the portal's clients that drive the cases run in a process of their own:
+in life they are on other machines, never in the worker's process, where they would take
+the worker's turns at Python's one lock. `--driver-here` runs them beside the worker, as
+the benchmark did up to the eighth landing. Either way they run on the same cores, and
+their CPU is counted.
 
 (a) The baseline (benchmarks/baseline_workflow.py): three activities and the caseworkers'
 six messages (forward, three votes, decision, the chairman's signature on the result) as
@@ -28,8 +30,8 @@ they are registered at once on the server's real clock, even out of working hour
 
 Printed: cases/s of each and their ratio (issue 12 wants >= 0.6), and the CPU a case costs
 (this process, the clients, the server, openssl), steadier than the rates where other work
-shares the machine; history events and workflow tasks per case (WorkflowTaskCompleted, from the
-histories of `--sample` cases); the events of a Shaqyru case by type; activity times; and
+shares the machine; history events and workflow tasks per case (WorkflowTaskCompleted,
+from the histories of `--sample` cases); the events of a Shaqyru case by type; activity times; and
 where the CPU went, by this process's threads and activities and the server's process.
 
 `--rounds R` measures the baseline and the Shaqyru case in turn R times on the same server
@@ -644,7 +646,6 @@ async def run(args: argparse.Namespace) -> None:
         keys_dir = dev_keys_dir(tmp)
         server = DevServer(tmp, args.rollback_journal)
         extra: list[subprocess.Popen] = []
-        drivers: LocalDrivers | RemoteDrivers | None = None
         try:
             converter = codec.data_converter(keyring)
             assert isinstance(converter.payload_codec, codec.EncryptionCodec)
@@ -660,6 +661,7 @@ async def run(args: argparse.Namespace) -> None:
                 async with baseline, real:
                     for _ in range(args.workers - 1):
                         extra.append(start_extra_worker(tmp, server.address))
+                    drivers: LocalDrivers | RemoteDrivers
                     if args.driver_here:
                         drivers = LocalDrivers(make_driver(client, tmp), plain)
                     else:
