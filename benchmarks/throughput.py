@@ -319,11 +319,17 @@ class RemoteDrivers:
             await self.proc.wait()
 
 
-async def drive(folder: Path, address: str) -> None:
-    """The clients' process: reads phases from stdin, answers each when it is done."""
+async def child_clients(address: str) -> tuple[Client, Client]:
+    """A child process's two clients, as the parent's: the case's, encrypted with the key
+    ring the parent made (in its environment), and the baseline's, plain."""
     keyring = codec.KeyFile(os.environ["SHAQYRU_KEYRING"])
     client = await Client.connect(address, data_converter=codec.data_converter(keyring))
-    plain = await Client.connect(address, data_converter=pydantic_data_converter)
+    return client, await Client.connect(address, data_converter=pydantic_data_converter)
+
+
+async def drive(folder: Path, address: str) -> None:
+    """The clients' process: reads phases from stdin, answers each when it is done."""
+    client, plain = await child_clients(address)
     driver = make_driver(client, folder)
     print("ready", flush=True)
     loop = asyncio.get_running_loop()
@@ -700,9 +706,7 @@ def start_extra_worker(folder: Path, address: str) -> subprocess.Popen:
 
 
 async def serve(folder: Path, address: str) -> None:
-    keyring = codec.KeyFile(os.environ["SHAQYRU_KEYRING"])
-    client = await Client.connect(address, data_converter=codec.data_converter(keyring))
-    plain = await Client.connect(address, data_converter=pydantic_data_converter)
+    client, plain = await child_clients(address)
     ctx = make_context(folder, dev_keys_dir(folder))
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
