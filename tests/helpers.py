@@ -65,6 +65,14 @@ def binary(name: str) -> str:
     return str(path)
 
 
+def free_port() -> int:
+    """A loopback port that was free a moment ago: nothing listens on it until a test
+    starts something there."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 # --- the `shaqyru` command -----------------------------------------------------------
 
 SHAQYRU = str(BIN / "shaqyru")

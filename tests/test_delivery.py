@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
-import socket
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, time, timedelta
 from pathlib import Path
@@ -38,6 +37,7 @@ from tests.helpers import (
     at_step,
     decide,
     eventually,
+    free_port,
     keep_history,
     local_activity_of,
     make_context,
@@ -314,13 +314,6 @@ async def test_trickling_cabinet_is_cut_off_at_the_deadline(
     assert row.delivered_at is None
 
 
-def closed_port() -> int:
-    """A loopback port that nothing listens on."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 async def test_failure_reasons_stay_short(time_env, tmp_path, executor, database_url):
     """A cabinet at a long address with credentials in it, answering 503 with a body that
     never ends, and a military body that cannot be reached: each attempt fails at once
@@ -332,7 +325,7 @@ async def test_failure_reasons_stay_short(time_env, tmp_path, executor, database
     with Endpoint("cabinet/" + "x" * 400, fail_first=10**9, junk=True) as cabinet:
         ctx = make_context(tmp_path, database_url=database_url)
         secret = cabinet.url.replace("http://", "http://clerk:s3cret@") + "?token=s3cret"
-        military = f"http://127.0.0.1:{closed_port()}/military"
+        military = f"http://127.0.0.1:{free_port()}/military"
         ctx.endpoints = {"cabinet": secret, "military": military}
         ctx.delivery_timeout = 10
         async with worker_for(client, ctx, executor, tq):

@@ -4,7 +4,6 @@ write-ahead log, which SQLite records in the file's own header."""
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import time
 from pathlib import Path
@@ -12,13 +11,7 @@ from pathlib import Path
 import pytest
 
 from settings import DEV_SERVER_SQLITE, ROOT, dev_server_store_flags
-from tests.helpers import WAIT, binary
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.helpers import WAIT, binary, free_port
 
 
 def _is_write_ahead_log(db: Path) -> bool:
@@ -40,7 +33,7 @@ def test_compose_and_scripts_up_give_the_server_the_same_store() -> None:
 
 def test_the_dev_server_keeps_its_file_as_a_write_ahead_log(tmp_path: Path) -> None:
     db = tmp_path / "temporal.db"
-    ports = [str(_free_port()) for _ in range(3)]
+    ports = [str(free_port()) for _ in range(3)]
     server = subprocess.Popen(
         [binary("temporal"), "server", "start-dev", "--headless", "--ip", "127.0.0.1",
          "--port", ports[0], "--http-port", ports[1], "--metrics-port", ports[2],

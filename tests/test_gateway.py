@@ -5,7 +5,6 @@ HTTP gateway on loopback, run by the SDK's activity environment; what it finds g
 from __future__ import annotations
 
 import json
-import socket
 import time
 from datetime import date
 from pathlib import Path
@@ -22,7 +21,7 @@ from models.findings import RecordKind, StateRecords
 from rules.check import submission_date
 from rules.findings import findings
 from tests.gateway import Gateway as FaultyGateway
-from tests.helpers import make_context
+from tests.helpers import free_port, make_context
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -179,9 +178,7 @@ async def test_failing_statuses(status: int, kind: str, retried: bool) -> None:
 
 
 async def test_unreachable_gateway_is_retried() -> None:
-    with socket.socket() as s:  # a port that was free a moment ago and has no listener
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()  # nothing listens there
     with pytest.raises(ApplicationError) as caught:
         await fetch(f"http://127.0.0.1:{port}/records", MARRIED)
     assert caught.value.type == "gateway.unreachable" and not caught.value.non_retryable

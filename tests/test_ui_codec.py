@@ -9,7 +9,6 @@ saved in the test's temporary folder (printed with -s)."""
 from __future__ import annotations
 
 import shutil
-import socket
 import threading
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -23,19 +22,13 @@ from temporalio.testing import WorkflowEnvironment
 
 import codec
 from codec.server import CodecServer
-from tests.helpers import application, binary
+from tests.helpers import application, binary, free_port
 from workflows import search
 from workflows.application import WORKFLOW_NAME, workflow_id
 
 TOKEN = "ui-test-token-" + "0123456789abcdef"
 BROWSER_SETTING = "Use my browser setting and ignore Cluster-level setting."
 WAIT_MS = 20_000  # the UI polls and renders on its own clock; Playwright waits for text
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def chromium() -> str:
