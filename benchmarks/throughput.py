@@ -61,7 +61,6 @@ import json
 import os
 import resource
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -110,7 +109,7 @@ from documents.identity import (  # noqa: E402
 from models.case import CaseStatus, Step  # noqa: E402
 from models.decisions import ChairmanDecision, Forward, MemberDecision, ResultSigning  # noqa: E402
 from rules.roster import load_roster  # noqa: E402
-from tests.helpers import ROSTER, application, make_context  # noqa: E402
+from tests.helpers import ROSTER, application, free_port, make_context  # noqa: E402
 from workflows import search  # noqa: E402
 from workflows.application import workflow_id  # noqa: E402
 from workflows.runner import workflow_runner  # noqa: E402
@@ -530,19 +529,13 @@ async def read_histories(client: Client, ids: list[str]) -> Histories:
     return found
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class DevServer:
     """`temporal server start-dev` of our own, so that its CPU time can be read; its SQLite
     file kept as scripts/up keeps it, or in SQLite's own rollback journal."""
 
     def __init__(self, folder: Path, rollback_journal: bool = False) -> None:
         store = [] if rollback_journal else config.dev_server_store_flags()
-        self.port = _free_port()
+        self.port = free_port()
         self.address = f"127.0.0.1:{self.port}"
         binary = Path(sys.executable).parent / "temporal"
         self.log = folder / "server.log"
