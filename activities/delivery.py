@@ -274,7 +274,7 @@ class Courier:
         # Outside any database session: the addressee may take its time, and no
         # transaction should stay open across a network call.
         body = await asyncio.to_thread(self._body, row)
-        reference = await self._post(addressee, endpoint, row.idempotency_key, body)
+        reference = await self.post(addressee, endpoint, row.idempotency_key, body)
         row = await asyncio.to_thread(record, self.ctx.engine, r.application_id, to, now, reference)
         return delivered(addressee, row)
 
@@ -301,7 +301,9 @@ class Courier:
             seconds = min(seconds, limit.total_seconds() * 0.8)
         return seconds
 
-    async def _post(self, addressee: Addressee, endpoint: str, key: str, body: dict) -> str:
+    async def post(self, addressee: Addressee, endpoint: str, key: str, body: dict) -> str:
+        """`body` to the addressee under its idempotency `key`, within one whole exchange's
+        deadline: the reference it answers with, or a failure that says why not."""
         import httpx
 
         deadline = self._deadline()

@@ -88,7 +88,7 @@ class Notices:
         assert endpoint, "without an endpoint the claim recorded the delivery"
         # The courier's slots: a slow cabinet holds no more of the worker than it may.
         with self.courier.slot(Addressee.cabinet, endpoint):
-            reference = await self.courier._post(Addressee.cabinet, endpoint, key, row.payload)
+            reference = await self.courier.post(Addressee.cabinet, endpoint, key, row.payload)
         row = await asyncio.to_thread(
             record, self.ctx.engine, application_id, ACCEPTANCE, now, reference
         )
