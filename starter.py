@@ -7,7 +7,7 @@ applicant's personal cabinet shows: the application is accepted, when it will be
 registered, and the date the result is due.
 
 Exit status as the CLI's: 0 started; 1 already submitted; 2 unreadable or invalid input;
-3 the Temporal server cannot be reached or refused the start."""
+3 the Temporal server cannot be reached or refused the start; 4 no usable key ring."""
 
 from __future__ import annotations
 
@@ -28,10 +28,12 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
 import settings as config
+from codec import CodecError
 from models.application import Application
 from rules import calendar, regulation
 from rules.check import ApplicationInvalid, Problem, parse_application, read_application
 from rules.roster import load_roster
+from texts import t
 from workflows import search
 from workflows.application import TERM_WORKING_DAYS, WORKFLOW_NAME, workflow_id
 from workflows.details import both, local, summary
@@ -139,6 +141,11 @@ async def _main(path: str, as_json: bool) -> int:
         return 2
     try:
         client = await connect(settings)
+    except CodecError as e:
+        # Not 1: that says "already submitted", and a portal would take it for done.
+        for line in (t("no_keys", "en"), t("detail", "en", detail=e), t("hint_keys", "en")):
+            print(line, file=sys.stderr)
+        return 4
     except RuntimeError as down:
         print(f"cannot reach Temporal at {settings.temporal_address}: {down}", file=sys.stderr)
         return 3

@@ -28,7 +28,12 @@ def when(at: datetime | None) -> str:
     so that a reader elsewhere is not misled."""
     if at is None:
         return "-"
-    local = at.astimezone(ALMATY)
+    try:
+        local = at.astimezone(ALMATY)
+    except OverflowError:
+        # A moment at the edge of the calendar (year 9999 at -23:00) has no local time;
+        # a case may hold one that a forged signal left, and must still be shown.
+        return at.isoformat(timespec="minutes")
     offset = local.strftime("%z")
     return f"{local:%Y-%m-%d %H:%M} {offset[:3]}:{offset[3:]}"
 
@@ -137,6 +142,13 @@ def outside_text(text: str | None, limit: int = REASON_CHARS) -> str | None:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
+def screen_text(text: str) -> str:
+    """Text that a case recorded and a terminal prints (a refusal, a journal line): as
+    `outside_text`, but whole, since the case bounded it when it kept it. Cases recorded
+    before their checks repeated outsiders' values printable still hold an ESC or two."""
+    return outside_text(text, limit=len(text)) or ""
+
+
 def render_run(run: Execution, lang: str, out: Console) -> None:
     """The banner over a stopped or jammed case; nothing for an ordinary one."""
     if run.stopped:
@@ -223,10 +235,10 @@ def render_history(app: str, entries: list[Entry], lang: str, out: Console) -> N
     out.print(Text(t("history_title", lang, app=app), style="bold"))
     for e in entries:
         line = Text(f"{when(e.at)}  ")
-        line.append(f"{e.actor:<16}", style="bold")
+        line.append(f"{screen_text(e.actor):<16}", style="bold")
         line.append(" ")
         style = "red" if e.kind in ("escalation", "rejected") or e.late else ""
-        line.append(e.text, style=style)
+        line.append(screen_text(e.text), style=style)
         if e.against:
             line.append(f"  [{e.against}]", style="red" if e.late else "dim")
         out.print(line)

@@ -16,6 +16,7 @@ from cli.render import (
     escalation_text,
     ground_name,
     render_run,
+    screen_text,
     service_name,
     span,
     step_name,
@@ -83,7 +84,7 @@ def render_complaints(
     for note in upheld:
         outcome, at = t(f"complaint_outcome.{note.outcome}", lang), when(note.at)
         line = t("case_complaint_upheld", lang, id=note.complaint_id, outcome=outcome, at=at)
-        out.print(f"  {line}")
+        out.print(f"  {screen_text(line)}")  # an unsigned signal may have left the id
 
 
 def _fields(s: CaseStatus, now: datetime, lang: str, run: Execution) -> list[tuple[str, str]]:
@@ -213,4 +214,5 @@ def _notes(s: CaseStatus, lang: str, out: Console) -> None:
     if s.rejections:
         out.print(Text(t("rejections", lang), style="bold"))
         for r in s.rejections:
-            out.print(f"  {when(r.at)}  {r.actor}: {getattr(r, lang, r.en)}")
+            text = screen_text(f"{r.actor}: {getattr(r, lang, r.en)}")
+            out.print(f"  {when(r.at)}  {text}")

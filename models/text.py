@@ -13,6 +13,12 @@ from typing import Annotated
 from pydantic import AfterValidator, Field
 
 _KEPT_CONTROLS = {"\n", "\t"}
+BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
+"""Hangul fillers: letters to Unicode, so `isspace` and `isprintable` pass them, yet they
+print as nothing; a name or a reason made of them looks empty on every screen."""
+
+FIELD_SHOWN = 64
+"""How much of an outsider's field name or id a refusal repeats."""
 
 
 def unreadable(value: str, multiline: bool) -> str | None:
@@ -21,11 +27,18 @@ def unreadable(value: str, multiline: bool) -> str | None:
         category = unicodedata.category(ch)
         if category == "Cc" and not (multiline and ch in _KEPT_CONTROLS):
             return "control"
-        if category in ("Cf", "Co", "Cs", "Cn"):
+        if category in ("Cf", "Co", "Cs", "Cn") or ch in BLANK_LETTERS:
             return "control"
     if not any(not ch.isspace() for ch in value):
         return "blank"
     return None
+
+
+def shown(value: object) -> str:
+    """An outsider's value cut to a length a refusal may repeat, printable. Here, not in
+    the workflows, so that the rules, which may not import them, repeat values alike."""
+    text = "".join(ch if ch.isprintable() else "?" for ch in str(value)[: FIELD_SHOWN + 1])
+    return text if len(text) <= FIELD_SHOWN else text[: FIELD_SHOWN - 1] + "…"
 
 
 def _readable(multiline: bool, blank_ok: bool = False):

@@ -31,7 +31,9 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 from models.application import MAX_DOCUMENTS, Applicant, Application, AttachedDocument, Service
 from models.findings import Finding
 from models.roster import Roster
+from models.text import BLANK_LETTERS
 from rules import regulation
+from rules.calendar import FIRST_YEAR
 from rules.findings import findings
 from rules.iin import check_iin
 from rules.regulation import ACCEPTANCE_PERIODS, Lang, in_acceptance_period
@@ -208,6 +210,14 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
         "submitted at {at}, later than the application was received ({now}); it cannot "
         "be in the future",
     ),
+    "submitted_at.too_early": (
+        "берілген уақыты ({at}) {first} жылдан бұрын; жұмыс уақытының күнтізбесі {first} "
+        "жылдан басталады, күнін тексеріңіз",
+        "время подачи ({at}) раньше {first} года; календарь рабочего времени начинается "
+        "с {first} года, проверьте дату",
+        "submitted at {at}, before {first}; the working-time calendar begins in {first}, "
+        "check the date",
+    ),
     "period.closed": (
         "өтініш {date} күні (Алматы уақытымен) берілген; өтініштер тек {periods} "
         "аралығында қабылданады",
@@ -318,9 +328,8 @@ def _part(model: type[BaseModel], name: str, container: Any) -> Any:
 # (NUL, ESC, BEL...), format characters (zero-width spaces, bidi overrides, BOM), private
 # and unassigned code points, lone surrogates (a JSON escape can make them; UTF-8 cannot
 # carry them), line separators; and the fillers that are letters to Unicode but print as
-# nothing. The same codes and categories as models/text.py uses for caseworkers' text.
+# nothing, the one list that models/text.py refuses in caseworkers' text too.
 _HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp"})
-_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
 _LINE_BREAKS = frozenset("\n\t")
 """Kept in a reason, text in the applicant's words that may run over lines."""
 _SHOWN_HIDDEN = 5
@@ -328,7 +337,7 @@ _SHOWN_HIDDEN = 5
 
 def hidden(c: str) -> bool:
     """A character a reader cannot see, or one that acts on the terminal or the text."""
-    return unicodedata.category(c) in _HIDDEN_CATEGORIES or c in _BLANK_LETTERS
+    return unicodedata.category(c) in _HIDDEN_CATEGORIES or c in BLANK_LETTERS
 
 
 def _text_problems(
@@ -354,7 +363,40 @@ def _text_problems(
 
 
 def _local(at: datetime) -> str:
-    return at.astimezone(ALMATY).strftime("%Y-%m-%d %H:%M")
+    try:
+        return at.astimezone(ALMATY).strftime("%Y-%m-%d %H:%M")
+    except OverflowError:  # year 1 at +05:00 has no UTC, nor 9999 at -05:00
+        return at.isoformat(timespec="minutes")
+
+
+_CALENDAR_START = datetime(FIRST_YEAR, 1, 1, tzinfo=ALMATY)
+"""Deadlines are counted on the working-time calendar, which knows no earlier year."""
+
+
+def _submitted_problems(submitted: datetime | None, now: datetime) -> list[Problem]:
+    if submitted is None:
+        return []
+    if submitted < _CALENDAR_START:
+        at = _local(submitted)
+        return [_problem("submitted_at", "submitted_at.too_early", at=at, first=FIRST_YEAR)]
+    problems = []
+    if submitted > now + FUTURE_TOLERANCE:
+        at, received = _local(submitted), _local(now)
+        problems.append(_problem("submitted_at", "submitted_at.future", at=at, now=received))
+    try:
+        local_day = submitted.astimezone(ALMATY).date()
+    except OverflowError:
+        return problems or [_problem("submitted_at", "schema.range")]
+    if not in_acceptance_period(local_day):
+        problems.append(
+            _problem(
+                "submitted_at",
+                "period.closed",
+                date=local_day.isoformat(),
+                periods=lambda lang: _AND[lang].join(p.label(lang) for p in ACCEPTANCE_PERIODS),
+            )
+        )
+    return problems
 
 
 def _rule_checks(data: dict[str, Any], roster: Roster | None, now: datetime) -> list[Problem]:
@@ -366,26 +408,13 @@ def _rule_checks(data: dict[str, Any], roster: Roster | None, now: datetime) -> 
     district: str | None = _part(Applicant, "district", applicant)
 
     ground, problems = _ground(service, number)
-    if submitted and submitted > now + FUTURE_TOLERANCE:
-        problems.append(
-            _problem("submitted_at", "submitted_at.future", at=_local(submitted), now=_local(now))
-        )
+    problems += _submitted_problems(submitted, now)
     problems += _texts(data, applicant)
     if iin is not None:
         problems += [_problem("applicant.iin", code) for code in check_iin(iin).problems]
     documents = data.get("documents", [])
     if isinstance(documents, list):
         problems += _documents(documents, ground, number)
-    local_day: date | None = submitted.astimezone(ALMATY).date() if submitted else None
-    if local_day and not in_acceptance_period(local_day):
-        problems.append(
-            _problem(
-                "submitted_at",
-                "period.closed",
-                date=local_day.isoformat(),
-                periods=lambda lang: _AND[lang].join(p.label(lang) for p in ACCEPTANCE_PERIODS),
-            )
-        )
     if district is not None:
         roster = roster if roster is not None else load_roster()
         if roster.district(district) is None:

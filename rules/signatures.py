@@ -36,6 +36,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
 from models.signature import SignatureBlock, TrustAnchors, canonical_bytes
+from models.text import shown
 from rules.refusal import Refusal, register
 
 MIN_RSA_BITS = 2048
@@ -119,6 +120,14 @@ SIGNATURE_MESSAGES: dict[str, tuple[str, str, str]] = {
         "{actor}: бұл қолтаңба осы өтініш бойынша бұрын қолданылған",
         "{actor}: эта подпись уже использовалась по этому заявлению",
         "{actor}: this signature has already been used on this case",
+    ),
+    "signature.before_reopening": (
+        "{actor}: қолтаңба ({signed_at}) іс шағым бойынша қайта ашылғанға ({reopened_at}) "
+        "дейін қойылған; әрекетті қазір қайта қол қойып жіберіңіз",
+        "{actor}: подпись ({signed_at}) сделана до того, как дело открыто вновь по жалобе "
+        "({reopened_at}); подпишите и отправьте действие заново",
+        "{actor}: the action was signed ({signed_at}) before the case was reopened on a "
+        "complaint ({reopened_at}); sign and send it again",
     ),
 }
 
@@ -246,10 +255,12 @@ def verify_action(
     if block is None:
         return refuse("signature.missing")
     # Cheap and precise first: a signature lifted from another case or another action.
+    # What the block claims is anyone's text, and the refusal is printed on the screens of
+    # caseworkers: repeated printable, as every other outsider's value.
     if block.case_id != case_id:
-        return refuse("signature.other_case", signed_case=block.case_id)
+        return refuse("signature.other_case", signed_case=shown(block.case_id))
     if block.action != action:
-        return refuse("signature.other_action", signed_action=block.action)
+        return refuse("signature.other_action", signed_action=shown(block.action))
 
     cert = _read_certificate(block.certificate_pem)
     if isinstance(cert, str):

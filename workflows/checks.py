@@ -21,6 +21,8 @@ from models.decisions import (
     MemberVerdict,
     ResultSigning,
 )
+from models.text import FIELD_SHOWN as FIELD_SHOWN
+from models.text import shown
 from rules import signatures as _signatures  # noqa: F401 - registers its refusal texts
 from rules.refusal import Refusal, register
 from texts.domain import STEPS
@@ -197,19 +199,10 @@ _RULE_OF_ERROR = {
     "date_parsing": "format",
 }
 
-FIELD_SHOWN = 64
-"""How much of an outsider's field name or id a refusal repeats."""
-
 STEP_NAMES: dict[str, tuple[str, str]] = {
     code.removeprefix("step_name."): (kk, ru) for code, (kk, ru, _) in STEPS.items()
 }
 """A step in Kazakh and Russian, as `step.wrong` has always worded it (the catalogue)."""
-
-
-def shown(value: object) -> str:
-    """An outsider's value cut to a length a refusal may repeat, printable."""
-    text = "".join(ch if ch.isprintable() else "?" for ch in str(value)[: FIELD_SHOWN + 1])
-    return text if len(text) <= FIELD_SHOWN else text[: FIELD_SHOWN - 1] + "…"
 
 
 def rule_of(error: Any) -> str:
