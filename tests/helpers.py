@@ -451,6 +451,7 @@ async def keep_history(handle: WorkflowHandle, name: str) -> None:
         for p in d.payloads
     )
     for baseline, suffix in (
+        ("spent-signatures", "-spent"),
         ("deliver-at-rest", "-rest"),
         ("local-calls", "-calls"),
         ("local-steps", "-local"),

@@ -60,6 +60,13 @@ def test_histories_are_recorded():
         "refusal-with-findings-rest",
         "complaint-upheld-decided-again-rest",
         "delivery-retried-rest",
+        # Cases opened since the patch "spent-signatures".
+        "deferral-granted-spent",
+        "signed-granted-v2-spent",
+        "term-breach-spent",
+        "hostile-signals-spent",
+        "refusal-with-findings-spent",
+        "delivery-retried-spent",
     } <= names
 
 

@@ -34,13 +34,19 @@ def key(dev_keys: Path, name: str):
     return load_personal_key(dev_keys / name, DEV_PASSWORD.encode())
 
 
-async def refused(handle, name: str, cmd, code: str) -> None:
+async def refused(handle, name: str, cmd, code: str, on_record: bool = False) -> None:
+    """Refused, and the case unchanged; `on_record`: refused after the case had the
+    command checked by an activity, and so counted among its refusals, as a signal's is."""
     before = await status(handle)
     with pytest.raises(WorkflowUpdateFailedError) as failure:
         await handle.execute_update(name, cmd, result_type=CaseStatus)
     assert failure.value.cause.type == code, failure.value.cause
     after = await status(handle)
     side = {"acceptance_mark", "findings", "records_asked"}  # they come in their own time
+    if on_record:
+        assert after.rejected_count == before.rejected_count + 1
+        assert after.rejections[-1].code == code
+        side |= {"rejected_count", "rejections"}
     assert after.model_dump(exclude=side) == before.model_dump(exclude=side), "changed"
 
 
@@ -133,14 +139,16 @@ async def test_forged_actions_are_refused_and_genuine_ones_finish_the_case(
         # The chairman's key over other bytes, or a member's key over the right ones: the
         # activity's check with openssl refuses both.
         other_bytes = signing(chair, pdf + b"%")
-        await refused(handle, "sign_result", other_bytes, "result_signature.invalid")
+        await refused(
+            handle, "sign_result", other_bytes, "result_signature.invalid", on_record=True
+        )
         forged = signing(chair, pdf).model_copy(
             update={"cms_base64": base64.b64encode(sign_document(pdf, m1)).decode()}
         )
         resigned = sign_command(
             chair, case, "sign_result", forged.model_copy(update={"signature": None})
         )
-        await refused(handle, "sign_result", resigned, "result_signature.invalid")
+        await refused(handle, "sign_result", resigned, "result_signature.invalid", on_record=True)
         s = await handle.execute_update("sign_result", signing(chair, pdf), result_type=CaseStatus)
         assert s.chairman_signature is not None
         final = CaseStatus.model_validate(await handle.result())

@@ -106,7 +106,7 @@ async def test_deferral_granted(time_env, context, executor):
         "deliver_to_military_body",
         "record_events",
     }
-    assert [p["id"] for p in patches] == ["deliver-at-rest"]
+    assert [p["id"] for p in patches] == ["spent-signatures"]
     # Both deliveries succeed within the task that enters the step "deliver": the case
     # never rests there, and "done" is the one upsert for the two steps.
     assert published_steps(history) == ["accept", "forward", "review", "decide", "done"]

@@ -103,7 +103,7 @@ KEPT_NONCES = 200
 KEPT_JOURNAL = 300
 KEPT_JOURNAL_HEAD = 50
 # Patches that each stand for every change before them (`_patched`), oldest first.
-BASELINES = ("lean-history", "local-steps", "local-calls", "deliver-at-rest")
+BASELINES = ("lean-history", "local-steps", "local-calls", "deliver-at-rest", "spent-signatures")
 # Steps held to a working-day deadline: `_step_deadline` publishes them.
 DEADLINE_STEPS = frozenset({Step.forward, Step.review, Step.decide, Step.sign, Step.deliver})
 # Steps done by the case's own work, within a workflow task (see `_enter`).
@@ -677,9 +677,34 @@ class ApplicationWorkflow:
             return Refusal("signature.from_future", {"actor": cmd.actor, **at})
         return None
 
+    def _before_reopening(self, cmd: Any, refusal: Refusal | None) -> Refusal | None:
+        """A case decided again takes no command signed before the complaint revoked its
+        result. Every command of the earlier run was signed before that, and they are in
+        its history for anyone who may read it; the nonces they spent are not this run's
+        to refuse them by. Said before what the case's state would refuse it for, as any
+        other fault of the signature is."""
+        if refusal is not None and refusal.code.startswith("signature."):
+            return None
+        block, revoked = getattr(cmd, "signature", None), self._status.reopened
+        if revoked is None or block is None or self._trust is None or self._trust.trust is None:
+            return None  # not reopened, or unsigned actions, which nothing checks
+        if block.signed_at > revoked.revoked_at:
+            return None
+        at = {
+            "signed_at": block.signed_at.isoformat(),
+            "reopened_at": revoked.revoked_at.isoformat(),
+        }
+        return Refusal("signature.before_reopening", {"actor": cmd.actor, **at})
+
     def _act(self, action: str, args: Sequence[Any], signal: bool) -> None:
         _, _, apply = self._actions[action]
         cmd, refusal = self._check(action, args)
+        # An update's validator has refused such a command already. A signal has none;
+        # reopened runs begun before "spent-signatures" took it, and replay must too (a
+        # case that has not settled its version yet is not at a step that takes any).
+        if signal and (late := self._before_reopening(cmd, refusal)) is not None:
+            if self._baseline is not None and self._patched("spent-signatures"):
+                refusal = late
         genuine = cmd is not None and cmd.signature is not None and self._trust is not None
         if refusal is None:
             apply(cmd)
@@ -879,7 +904,14 @@ class ApplicationWorkflow:
         if not checked.valid or checked.document is None:
             reason = {"actor": cmd.actor, "reason": checked.reason}
             refusal = Refusal("result_signature.invalid", reason)
-            if self._patched("lean-history"):  # on the case's journal, as a signal's would be
+            if self._patched("spent-signatures"):
+                # Refused as any genuine command at the wrong moment is: its nonce is
+                # spent, so the same command cannot come back to run the check again and
+                # again, each time an update and an activity more in the case's history.
+                if len(self._nonces) < KEPT_NONCES:
+                    self._nonces.append(cmd.signature.nonce)
+                self._reject("sign_result", cmd.actor, refusal)
+            elif self._patched("lean-history"):  # on the case's journal, as a signal's would be
                 texts = {lang: refusal.text(lang) for lang in ("kk", "ru", "en")}
                 data = {"action": "sign_result", "code": refusal.code, **texts}
                 self._note(Step.sign, "rejection", data, cmd.actor)
@@ -898,7 +930,9 @@ class ApplicationWorkflow:
         self._validate("sign_result", args)
 
     def _validate(self, action: str, args: Sequence[Any]) -> None:
-        _, refusal = self._check(action, args)
+        # Validators do not run on replay, so a refusal added here changes no recorded case.
+        cmd, refusal = self._check(action, args)
+        refusal = self._before_reopening(cmd, refusal) or refusal
         if refusal is not None:
             raise Rejected(refusal)
 
