@@ -52,5 +52,6 @@ def all_activities(ctx: Context) -> list[Callable]:
         Notices(courier).deliver_acceptance_mark,
         Gateway.for_context(ctx).fetch_state_records,
         Reopening(ctx).reopen_case,
+        Reopening(ctx).revoke_result,
         *complaint_activities(ctx),
     ]

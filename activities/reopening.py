@@ -68,6 +68,13 @@ class Reopening:
         result = db.get(ResultRow, app_id)
         if result is None:
             raise _cannot(app_id, "it has no result to revoke")
+        # A complaint revokes the act it is about, never a decision taken after it.
+        if reopen.act is not None and (
+            result.kind != reopen.act.value or reopen.act_revision not in (None, result.revision)
+        ):
+            raise _cannot(app_id, f"its result is no longer the {reopen.act.value} complained of")
+        if (other := db.get(Revocation, (app_id, result.revision + 1))) is not None:
+            raise _cannot(app_id, f"its result was already revoked on {other.complaint_id}")
         kind = revised(result.kind, result.revision)
         document = db.get(DocumentRow, (app_id, kind))
         row = Revocation(
@@ -83,12 +90,14 @@ class Reopening:
         db.add(row)
         try:
             db.commit()
-        except IntegrityError:
+        except IntegrityError as clash:
             # An overlapping attempt revoked it first; its row is the one to use.
             db.rollback()
-            row = db.exec(
+            again = db.exec(
                 select(Revocation).where(Revocation.complaint_id == reopen.complaint_id)
-            ).one()
+            )
+            if (row := again.first()) is None:
+                raise _cannot(app_id, "its result was revoked on another complaint") from clash
         return row
 
     @staticmethod
@@ -105,6 +114,15 @@ class Reopening:
             ).one()
             last = max(last, seq or 0)
         return last
+
+    @activity.defn(name="revoke_result")
+    def revoke_result(self, reopen: Reopen) -> Revoked:
+        """The complaint's own revocation, before it starts the new run: so the complaint
+        learns when its act is no longer the case's result (`reopen.impossible`)."""
+        from sqlmodel import Session
+
+        with Session(self.ctx.engine, expire_on_commit=False) as db:
+            return _revoked(self._revoke(db, reopen))
 
     @activity.defn(name="reopen_case")
     def reopen_case(self, reopen: Reopen) -> Reopened:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 from temporalio.client import (
     Client,
     WorkflowHandle,
@@ -21,13 +22,23 @@ from temporalio.client import (
     WorkflowUpdateFailedError,
     WorkflowUpdateRPCTimeoutOrCancelledError,
 )
-from temporalio.common import SearchAttributePair, TypedSearchAttributes
-from temporalio.exceptions import ApplicationError
+from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDReusePolicy
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.workflow import UpdateMethodMultiParam
 
 from cli import render
-from cli.context import BAD_INPUT, REFUSED, UNREACHABLE, ActorOpt, Ctx, Fail, JsonOpt, LangOpt
+from cli.context import (
+    BAD_INPUT,
+    REFUSED,
+    UNREACHABLE,
+    ActorOpt,
+    Ctx,
+    Fail,
+    JsonOpt,
+    LangOpt,
+    os_error,
+)
 from cli.context import actor as _actor
 from cli.context import context as _ctx
 from cli.context import run as _run
@@ -35,10 +46,12 @@ from cli.temporal import CALL_TIMEOUT, no_worker, open_client, unreachable
 from models.case import CaseStatus
 from models.complaint import Complaint, ComplaintStart, ComplaintStatus, snapshot
 from rules.complaint import CaseFacts, admissible
+from rules.refusal import Refusal
 from texts import Lang, t
 from workflows import search
 from workflows.application import ApplicationWorkflow
 from workflows.application import workflow_id as application_workflow_id
+from workflows.checks import rule_of
 from workflows.complaint import ComplaintWorkflow, workflow_id
 
 complaint_app = typer.Typer(no_args_is_help=True)
@@ -80,6 +93,37 @@ async def _case(ctx: Ctx, client: Client, app: str) -> CaseStatus:
     return status
 
 
+def _read(file: str, lang: str) -> Complaint:
+    """The portal's complaint file (or stdin, `-`), read and checked field by field."""
+    try:
+        raw = typer.get_binary_stream("stdin").read() if file == "-" else Path(file).read_bytes()
+    except OSError as e:
+        message = t("cannot_read", lang, file=file, error=os_error(e, lang))
+        raise Fail(
+            BAD_INPUT, message, {"error": "cannot_read", "file": file}, detail=str(e)
+        ) from None
+    try:
+        return Complaint.model_validate_json(raw)
+    except ValidationError as e:
+        problem = e.errors(include_url=False)[0]
+        payload = {"accepted": False, "error": "invalid", "file": file}
+        if problem["type"] == "json_invalid":
+            raise Fail(BAD_INPUT, t("complaint_not_json", lang, file=file), payload) from None
+        field = ".".join(str(p) for p in problem["loc"]) or "-"
+        rule = t(f"command_rule.{rule_of(problem)}", lang)
+        message = t("complaint_bad_field", lang, file=file, field=field, rule=rule)
+        raise Fail(BAD_INPUT, message, {**payload, "field": field}, detail=problem["msg"]) from None
+
+
+def _bad_start(ctx: Ctx, file: str, begin: ComplaintStart, refusal: Refusal) -> Fail:
+    payload = {"accepted": False, "code": refusal.code}
+    if refusal.code == "complaint.reviewer_in_commission":
+        message = t("complaint_reviewer_own", ctx.lang, reviewer=begin.reviewer)
+    else:
+        message = t("complaint_bad_file", ctx.lang, file=file, why=refusal.text(ctx.lang))
+    return Fail(BAD_INPUT, message, payload)
+
+
 @complaint_app.command("file")
 def file_cmd(
     file: Annotated[str, typer.Argument(show_default=False)],
@@ -91,16 +135,16 @@ def file_cmd(
     ctx = _ctx(lang, as_json)
 
     async def work() -> None:
-        stdin = typer.get_binary_stream("stdin")
-        raw = stdin.read() if file == "-" else Path(file).read_bytes()
-        complaint = Complaint.model_validate_json(raw)
+        complaint = _read(file, ctx.lang)
         client = await open_client(ctx)
         case = snapshot(await _case(ctx, client, complaint.application_id))
+        begin = ComplaintStart(complaint=complaint, case=case, reviewer=_actor(reviewer, ctx.lang))
+        if (refusal := begin.refused()) is not None:
+            raise _bad_start(ctx, file, begin, refusal)
         facts = CaseFacts(case.finished, case.result_kind, case.term_breached)
         # The workflow would answer the same in writing; the portal can say it at once.
         if (refusal := admissible(complaint.act, facts)) is not None:
             raise Fail(REFUSED, refusal.text(ctx.lang), {"accepted": False, "code": refusal.code})
-        begin = ComplaintStart(complaint=complaint, case=case, reviewer=_actor(reviewer, ctx.lang))
         wid = workflow_id(complaint.complaint_id)
         try:
             await client.start_workflow(
@@ -108,6 +152,9 @@ def file_cmd(
                 begin,
                 id=wid,
                 task_queue=ctx.settings.task_queue,
+                # A complaint id is filed once: a second run of a closed one would answer
+                # under the first one's document and outbox keys, and never be delivered.
+                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
                 # The case's screen lists its complaints by this; the act is not in
                 # visibility, so the memo keeps it for the list.
                 search_attributes=TypedSearchAttributes(
@@ -115,10 +162,10 @@ def file_cmd(
                 ),
                 memo={"act": complaint.act.value},
             )
+        except WorkflowAlreadyStartedError:
+            message = t("complaint_exists", ctx.lang, id=complaint.complaint_id)
+            raise Fail(REFUSED, message, {"accepted": False, "code": "complaint.exists"}) from None
         except RPCError as e:
-            if e.status == RPCStatusCode.ALREADY_EXISTS:
-                message = t("complaint_exists", ctx.lang, id=complaint.complaint_id)
-                raise Fail(REFUSED, message) from None
             raise unreachable(ctx, e) from None
         if ctx.as_json:
             typer.echo(json.dumps({"accepted": True, "workflow_id": wid}))
@@ -173,6 +220,12 @@ def _update(
         except WorkflowUpdateRPCTimeoutOrCancelledError:
             raise no_worker(ctx, complaint_id) from None
         except RPCError as e:
+            if e.status == RPCStatusCode.NOT_FOUND:
+                # It answered the status query just now: it is there, but closed.
+                message = t("complaint_closed", ctx.lang, id=complaint_id)
+                raise Fail(
+                    REFUSED, message, {"accepted": False, "code": "complaint.closed"}
+                ) from None
             raise unreachable(ctx, e) from None
         if ctx.as_json:
             typer.echo(s.model_dump_json())

@@ -31,6 +31,8 @@ def render(s: ComplaintStatus, lang: str, out: Console) -> None:
             out.print(f"  {d.reason}")
         if s.revoked:
             out.print(f"  {t('complaint_revoked', lang)}")
+        if s.superseded:
+            out.print(f"  {t('complaint_superseded', lang)}")
         if s.reconsider_sent is False:
             out.print(f"  {t('complaint_not_taken', lang)}", style="red")
     if s.answer is not None:

@@ -7,9 +7,12 @@ registration number; the cabinet knows whose they are."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from documents.texts import Lang, Page, form_date, qr_footer, short_date
 from models.complaint import ComplaintAnswer, ComplaintOutcome
 from rules.complaint import FILING_PERIOD, Act
+from rules.timezone import ALMATY
 
 _ACT = {
     Act.conclusion: ("қорытындыға", "на заключение", "against the conclusion"),
@@ -59,6 +62,16 @@ _OUTCOME = {
     ),
 }
 
+_SUPERSEDED = (
+    "Алайда шағым жасалған шешім бұдан бұрын күшін жойған немесе жаңа шешіммен"
+    " ауыстырылған: осы шағым бойынша ештеңенің күші жойылмайды, өтініш қайта қаралмайды.",
+    "Однако обжалованное решение уже было отменено или заменено новым решением: по этой"
+    " жалобе ничего не отменяется и заявление повторно не рассматривается.",
+    "The act complained of, however, had already been revoked or replaced by a new"
+    " decision: nothing is revoked on this complaint and the application is not decided"
+    " again.",
+)
+
 _COURT = (
     "Осы шешімге Қазақстан Республикасының Әкімшілік рәсімдік-процестік кодексінде"
     " белгіленген тәртіппен сотқа шағым жасауға болады.",
@@ -69,6 +82,11 @@ _COURT = (
 )
 
 _INDEX = {"kk": 0, "ru": 1, "en": 2}
+
+
+def _local(at: datetime) -> date:
+    """The commission's day of a moment: the answer is dated as Almaty reads it."""
+    return at.astimezone(ALMATY).date()
 
 
 def _late(lang: str, answer: ComplaintAnswer) -> str:
@@ -101,7 +119,7 @@ def _late(lang: str, answer: ComplaintAnswer) -> str:
 def paragraphs(lang: str, answer: ComplaintAnswer) -> list[str]:
     """The answer's body in `lang` (kk, ru or en)."""
     i = _INDEX[lang]
-    filed = short_date(answer.filed_at.date())
+    filed = short_date(_local(answer.filed_at))
     number = answer.registration_number or answer.application_id
     opening = {
         "kk": f"{filed} берілген {number} өтінішіне қатысты {_ACT[answer.act][0]} шағым қаралды.",
@@ -113,6 +131,8 @@ def paragraphs(lang: str, answer: ComplaintAnswer) -> list[str]:
     if answer.late:
         body.append(_late(lang, answer))
     body.append(_OUTCOME[answer.outcome][i])
+    if answer.superseded:
+        body.append(_SUPERSEDED[i])
     if answer.outcome is ComplaintOutcome.returned:
         body.append(answer.returned_why.get(lang, ""))
     elif answer.reason.strip():
@@ -138,14 +158,14 @@ def answer_page(answer: ComplaintAnswer, lang: Lang, digest: str, sample: bool) 
         ("(ҮЛГІ: әзірлеу кілтімен қол қойылған, заңды құжат емес)" if kk else
          "(ОБРАЗЕЦ: подписано ключом разработки, не является юридическим документом)")
         if sample else ("(ЭЦҚ-мен куәландырылған)" if kk else "(удостоверено ЭЦП)"),
-        form_date(answer.decided_at.date(), lang),
+        form_date(_local(answer.decided_at), lang),
     ]  # fmt: skip
     return Page(
         lang=lang,
         annex="ӘРПК 91-92-баптары" if kk else "Статьи 91-92 АППК",
         commission=commission,
         registration=("Шағым: " if kk else "Жалоба: ") + answer.complaint_id,
-        issued=("Берілген күні: " if kk else "Дата: ") + short_date(answer.decided_at.date()),
+        issued=("Берілген күні: " if kk else "Дата: ") + short_date(_local(answer.decided_at)),
         addressee=[("Өтініш: " if kk else "Заявление: ") + answer.application_id],
         title=title(lang.value),
         body=paragraphs(lang.value, answer),

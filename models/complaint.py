@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from models.application import Application
 from models.case import (
@@ -21,13 +21,18 @@ from models.case import (
     Revoked,
     Step,
 )
-from models.roster import Person
+from models.roster import MAX_MEMBERS, Person
 from models.text import CASEWORKER_ID, Line, Paragraph
 from rules.complaint import Act, BodyAction, Verdict
+from rules.refusal import Refusal
+from rules.timezone import ALMATY
 
 ID = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 TEXT_LENGTH = 4000
 KEPT_ESCALATIONS = 20
+YEARS = (2000, 2100)
+"""The years a date of a complaint may fall in: beyond them no portal means it, and the
+terms computed from it would leave what `datetime` can hold."""
 
 
 class Complaint(BaseModel):
@@ -39,7 +44,7 @@ class Complaint(BaseModel):
     application_id: str = Field(min_length=1, max_length=64, pattern=ID)
     act: Act
     text: Paragraph(TEXT_LENGTH)  # type: ignore[valid-type]
-    filed_at: datetime
+    filed_at: AwareDatetime
     learned_on: date | None = Field(
         default=None,
         description="When the applicant learned of the act; the day it was delivered if not given",
@@ -54,10 +59,16 @@ class CaseSnapshot(BaseModel):
     commission_kk: Line(300)  # type: ignore[valid-type]
     commission_ru: Line(300)  # type: ignore[valid-type]
     chairman: Person
+    members: list[CASEWORKER_ID] = Field(default_factory=list, max_length=MAX_MEMBERS)
     registration_number: str | None = Field(default=None, max_length=64)
     finished: bool
     result_kind: str | None = Field(default=None, max_length=32)
-    result_at: datetime | None = Field(default=None, description="When the result was delivered")
+    result_at: AwareDatetime | None = Field(
+        default=None, description="When the result was delivered"
+    )
+    result_revision: int | None = Field(
+        default=None, ge=0, description="Which decision of the case the result is (`revised`)"
+    )
     term_breached: bool = False
 
 
@@ -72,10 +83,12 @@ def snapshot(case: CaseStatus) -> CaseSnapshot:
         commission_kk=commission.commission_kk,
         commission_ru=commission.commission_ru,
         chairman=commission.chairman,
+        members=[m.id for m in commission.members],
         registration_number=case.registration.number,
         finished=case.step == Step.done,
         result_kind=case.result.kind.value if case.result else None,
         result_at=cabinet.at if cabinet and cabinet.delivered else None,
+        result_revision=(case.reopened.revision if case.reopened else 0) if case.result else None,
         term_breached=case.term_breached,
     )
 
@@ -84,6 +97,28 @@ class ComplaintStart(BaseModel):
     complaint: Complaint
     case: CaseSnapshot
     reviewer: CASEWORKER_ID = Field(description="The official of the reviewing body")
+
+    def refused(self) -> Refusal | None:
+        """What no portal can have meant, though each field reads: a date out of YEARS, a
+        day learned after the filing, a reviewing body from the commission whose act is
+        complained of (APPK art. 91 p. 3: a higher body decides)."""
+        c, case = self.complaint, self.case
+        for field, value in (
+            ("complaint.filed_at", c.filed_at),
+            ("complaint.learned_on", c.learned_on),
+            ("case.result_at", case.result_at),
+        ):
+            if value is not None and not YEARS[0] <= value.year <= YEARS[1]:
+                first, last = (str(y) for y in YEARS)
+                params = {"field": field, "value": value.isoformat(), "first": first, "last": last}
+                return Refusal("complaint.date_out_of_range", params)
+        filed_on = c.filed_at.astimezone(ALMATY).date()
+        if c.learned_on is not None and c.learned_on > filed_on:
+            params = {"learned": c.learned_on.isoformat(), "filed": filed_on.isoformat()}
+            return Refusal("complaint.learned_after_filing", params)
+        if self.reviewer == case.chairman.id or self.reviewer in case.members:
+            return Refusal("complaint.reviewer_in_commission", {"reviewer": self.reviewer})
+        return None
 
 
 class BodyCommand(BaseModel):
@@ -146,7 +181,13 @@ class Reconsider(BaseModel):
     complaint_id: str = Field(min_length=1, max_length=64, pattern=ID)
     outcome: ComplaintOutcome
     reason: str = Field(default="", max_length=TEXT_LENGTH)
-    decided_at: datetime
+    decided_at: AwareDatetime  # a signal anyone may send: a naive time has no place on record
+    # What the complaint was about, so that it revokes that act and no later one; absent
+    # from complaints decided before it was carried.
+    act: Act | None = None
+    act_revision: int | None = Field(
+        default=None, ge=0, description="Which decision of the case the act was (`revised`)"
+    )
 
 
 class Reopen(Reconsider):
@@ -183,6 +224,10 @@ class ComplaintStatus(BaseModel):
     review_due_at: datetime | None = None
     decided: Decided | None = None
     revoked: bool = Field(default=False, description="The commission's result is revoked")
+    superseded: bool = Field(
+        default=False,
+        description="Upheld, but the act was no longer the case's result: nothing was revoked",
+    )
     reconsider_sent: bool | None = Field(
         default=None, description="The application's case took the signal (None: not sent)"
     )
@@ -215,3 +260,4 @@ class ComplaintAnswer(BaseModel):
     decided_by: str
     decided_at: datetime
     revoked: bool = False
+    superseded: bool = False

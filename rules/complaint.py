@@ -57,7 +57,6 @@ class Verdict(StrEnum):
     dismissed = "dismissed"
 
 
-
 def filing_deadline(learned_on: date) -> date:
     """The last day to file: the same day FILING_PERIOD months later, or the month's last
     day when it has none (a 30 November decision: 28 or 29 February)."""
@@ -136,6 +135,24 @@ register(
             "Шағым қазір «{step}» кезеңінде; бұл әрекет қабылданбайды",
             "Жалоба сейчас на этапе «{step}»; это действие не принимается",
             "The complaint is at the '{step}' step; this action is not accepted now",
+        ),
+        "complaint.date_out_of_range": (
+            "{field}: {value} — {first}–{last} жылдар аралығынан тыс",
+            "{field}: {value} — вне {first}–{last} годов",
+            "{field}: {value} is outside the years {first}-{last}",
+        ),
+        "complaint.learned_after_filing": (
+            "complaint.learned_on: {learned} — шағым берілген күннен ({filed}) кейін",
+            "complaint.learned_on: {learned} — позже дня подачи жалобы ({filed})",
+            "complaint.learned_on: {learned} is after the day the complaint was filed ({filed})",
+        ),
+        "complaint.reviewer_in_commission": (
+            "reviewer: {reviewer} шағым жасалған комиссияның құрамында; шағымды жоғары тұрған"
+            " орган қарайды (ӘРПК 91-бабының 3-бөлігі)",
+            "reviewer: {reviewer} входит в комиссию, чей акт обжалуется; жалобу рассматривает"
+            " вышестоящий орган (часть 3 статьи 91 АППК)",
+            "reviewer: {reviewer} sits on the commission whose act is complained of; a higher"
+            " body reviews the complaint (APPK art. 91 p. 3)",
         ),
         "complaint.reason_missing": (
             "reason: шешімнің негіздемесі жазылуы керек",

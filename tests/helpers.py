@@ -452,6 +452,7 @@ async def keep_history(handle: WorkflowHandle, name: str) -> None:
     )
     for baseline, suffix in (
         ("spent-signatures", "-spent"),
+        ("complaint-start-checked", "-checked"),  # a complaint's, since it was checked
         ("deliver-at-rest", "-rest"),
         ("local-calls", "-calls"),
         ("local-steps", "-local"),

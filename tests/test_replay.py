@@ -66,7 +66,12 @@ def test_histories_are_recorded():
         "term-breach-spent",
         "hostile-signals-spent",
         "refusal-with-findings-spent",
+        "complaint-upheld-decided-again-spent",
         "delivery-retried-spent",
+        # Complaints started since the patch "complaint-start-checked" (and revoking only
+        # the act they are about: "revoke-only-its-act").
+        "complaint-dismissed-checked",
+        "complaint-upheld-checked",
     } <= names
 
 

@@ -19,6 +19,34 @@ COMPLAINTS: Table = {
         "Complaint {id} exists",
     ),
     "complaint_unknown": ("{id} шағымы жоқ", "Жалобы {id} нет", "No complaint {id}"),
+    "complaint_closed": (
+        "{id}: шағым бойынша іс жүргізу аяқталған, ешқандай әрекет қабылданбайды",
+        "{id}: производство по жалобе завершено, действия больше не принимаются",
+        "{id}: the complaint is closed; no action is accepted",
+    ),
+    "complaint_reviewer_own": (
+        "--reviewer: {reviewer} шағым жасалған комиссияның құрамында; шағымды жоғары тұрған"
+        " орган қарайды. Шағым берілмеді",
+        "--reviewer: {reviewer} входит в комиссию, чей акт обжалуется; жалобу рассматривает"
+        " вышестоящий орган. Жалоба не подана",
+        "--reviewer: {reviewer} sits on the commission whose act is complained of; a higher"
+        " body reviews the complaint. The complaint was not filed",
+    ),
+    "complaint_bad_field": (
+        "{file}: «{field}» өрісі — {rule}; шағым берілмеді",
+        "{file}: поле «{field}» — {rule}; жалоба не подана",
+        "{file}: field '{field}': {rule}; the complaint was not filed",
+    ),
+    "complaint_not_json": (
+        "{file}: JSON ретінде оқылмады; шағым берілмеді",
+        "{file}: не читается как JSON; жалоба не подана",
+        "{file}: not readable as JSON; the complaint was not filed",
+    ),
+    "complaint_bad_file": (
+        "{file}: {why}; шағым берілмеді",
+        "{file}: {why}; жалоба не подана",
+        "{file}: {why}; the complaint was not filed",
+    ),
     "complaint_done_pass": (
         "{id}: шағым қарайтын органға жолданды ({reviewer})",
         "{id}: жалоба передана рассматривающему органу ({reviewer})",
@@ -69,6 +97,12 @@ COMPLAINTS: Table = {
         "Комиссияның нәтижесінің күші жойылды; іс қайта шешіледі",
         "Результат комиссии отменён; дело решается заново",
         "The commission's result is revoked; the case is decided again",
+    ),
+    "complaint_superseded": (
+        "Шағым жасалған шешім бұдан бұрын күшін жойған немесе ауыстырылған: ештеңе қайта"
+        " шешілмейді",
+        "Обжалованное решение уже было отменено или заменено: ничего не решается заново",
+        "The act complained of was already revoked or replaced: nothing is decided again",
     ),
     "complaint_not_taken": (
         "Іс бұл хабарды қабылдамады",

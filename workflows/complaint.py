@@ -16,13 +16,19 @@ from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RawValue, SearchAttributeUpdate, WorkflowIDReusePolicy
-from temporalio.exceptions import ApplicationError, FailureError, WorkflowAlreadyStartedError
+from temporalio.exceptions import (
+    ActivityError,
+    ApplicationError,
+    FailureError,
+    WorkflowAlreadyStartedError,
+)
 from temporalio.workflow import ParentClosePolicy
 
 from workflows.application import ApplicationWorkflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.complaints import Complaints
+    from activities.reopening import Reopening
     from models.complaint import (
         KEPT_ESCALATIONS,
         BodyCommand,
@@ -71,25 +77,25 @@ class ComplaintWorkflow:
         self._invalid: str | None = None
         self._published: dict[str, Any] = {}
         parsed = parse_command(ComplaintStart, args)
-        wid = workflow.info().workflow_id
         if isinstance(parsed, Refusal):
-            self._invalid = parsed.text("en")
-            self._status = ComplaintStatus(
-                complaint_id=shown(wid.removeprefix("complaint-")),
-                application_id="?",
-                act="?",
-                district="?",
-                step=ComplaintStep.body,
-                filed_at=workflow.now(),
-            )
+            self._unreadable(parsed.text("en"))
             return
         self._start = parsed
         c, case = parsed.complaint, parsed.case
-        # The day the applicant learned of the act: his word, else the delivery of the
-        # result; inaction has no such day and is complained of while it lasts.
-        learned = c.learned_on
-        if learned is None and case.result_at is not None:
-            learned = case.result_at.astimezone(ALMATY).date()
+        try:
+            # The day the applicant learned of the act: his word, else the delivery of the
+            # result; inaction has no such day and is complained of while it lasts.
+            learned = c.learned_on
+            if learned is None and case.result_at is not None:
+                learned = case.result_at.astimezone(ALMATY).date()
+            deadline = filing_deadline(learned) if learned else None
+            late = learned is not None and is_late(learned, c.filed_at.astimezone(ALMATY).date())
+        except (OverflowError, ValueError):
+            # Only dates far outside YEARS get here, and such a start failed every
+            # workflow task before: failing the complaint now rewrites no history.
+            why = parsed.refused()
+            self._unreadable(why.text("en") if why else "a date is out of range")
+            return
         self._status = ComplaintStatus(
             complaint_id=c.complaint_id,
             application_id=c.application_id,
@@ -98,14 +104,29 @@ class ComplaintWorkflow:
             step=ComplaintStep.body,
             filed_at=c.filed_at,
             learned_on=learned,
-            filing_deadline=filing_deadline(learned) if learned else None,
-            late=learned is not None and is_late(learned, c.filed_at.astimezone(ALMATY).date()),
+            filing_deadline=deadline,
+            late=late,
             body=case.chairman.id,
             reviewer=parsed.reviewer,
         )
 
+    def _unreadable(self, why: str) -> None:
+        self._invalid = why
+        self._status = ComplaintStatus(
+            complaint_id=shown(workflow.info().workflow_id.removeprefix("complaint-")),
+            application_id="?",
+            act="?",
+            district="?",
+            step=ComplaintStep.body,
+            filed_at=workflow.now(),
+        )
+
     @workflow.run
     async def run(self, *args: Any) -> ComplaintStatus:
+        # Complaints started before took any readable start, and must replay as they ran.
+        if self._invalid is None and workflow.patched("complaint-start-checked"):
+            if (why := self._start.refused()) is not None:
+                self._unreadable(why.text("en"))
         if self._invalid is not None:
             raise ApplicationError(
                 f"the complaint cannot be read: {self._invalid}",
@@ -202,13 +223,14 @@ class ComplaintWorkflow:
             decided_by=s.decided.by,
             decided_at=s.decided.at,
             revoked=s.revoked,
+            superseded=s.superseded,
         )
 
     async def _reconsider(self) -> None:
         """Tell the application's case that its result is revoked and a new decision is
         owed. A case already closed cannot take it: that is on record, and the decision
         to reopen is the application workflow's (see docs/complaints.md)."""
-        s = self._status
+        s, c, case = self._status, self._start.complaint, self._start.case
         assert s.decided is not None
         case_id = f"application-{s.application_id}"
         signal = Reconsider(
@@ -216,11 +238,19 @@ class ComplaintWorkflow:
             outcome=s.decided.outcome,
             reason=s.decided.reason,
             decided_at=s.decided.at,
+            act=c.act,
+            act_revision=case.result_revision,
         )
         # A revoked result belongs to a closed case: a new run of it decides again.
         # Complaints decided before this went to the case by signal only.
-        if self._start.complaint.act is not Act.inaction and workflow.patched("reopen-by-new-run"):
+        if c.act is not Act.inaction and workflow.patched("reopen-by-new-run"):
             reopen = Reopen(application_id=s.application_id, **signal.model_dump())
+            # The act complained of may have been revoked or replaced since (another
+            # complaint): then nothing is revoked, and the answer says so. Complaints
+            # decided before left that to the new run, which revoked whatever was current.
+            if workflow.patched("revoke-only-its-act") and not await self._revoke(reopen):
+                s.revoked, s.superseded = False, True
+                return
             try:
                 await workflow.start_child_workflow(
                     ApplicationWorkflow.run,
@@ -241,6 +271,23 @@ class ComplaintWorkflow:
             s.reconsider_sent = True
         except FailureError:
             s.reconsider_sent = False
+
+    async def _revoke(self, reopen: Reopen) -> bool:
+        """The revocation on record, before the new run that reads it; False when the
+        case's result is no longer the act complained of."""
+        try:
+            await workflow.execute_activity_method(
+                Reopening.revoke_result,
+                reopen,
+                summary=f"Revoke the result complained of in {reopen.complaint_id}",
+                **ONCE,
+            )
+        except ActivityError as failed:
+            cause = failed.cause
+            if isinstance(cause, ApplicationError) and cause.type == "reopen.impossible":
+                return False
+            raise
+        return True
 
     # ---- officials' actions: one path for updates and their validators -----------------
 
