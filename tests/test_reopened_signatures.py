@@ -52,8 +52,19 @@ async def refused(handle: WorkflowHandle, action: str, cmd) -> str:
     return str(getattr(failed.value.cause, "type", ""))
 
 
-async def heard(time_env, handle: WorkflowHandle, case: str, dev_keys: Path, until_on) -> list:
+async def opened(time_env, tq: str) -> tuple[WorkflowHandle, str]:
+    """A new case, registered and at the chairman's forward step."""
+    submitted = weekday_at(await time_env.get_current_time(), 1, time(10, 0))
+    app = application(submitted)
+    handle = await start(time_env.client, app, tq)
+    await skip_to(time_env, submitted)
+    await at_step(handle, Step.forward)
+    return handle, app.application_id
+
+
+async def heard(time_env, handle: WorkflowHandle, case: str, dev_keys: Path) -> list:
     """Forward, three agreeing votes and a grant, each signed; the commands sent."""
+    until_on = (await time_env.get_current_time()).date() + timedelta(days=200)
     chair = key(dev_keys, CHAIR)
     sent = [("forward", await signed(time_env, chair, case, "forward", Forward(actor=CHAIR)))]
     for m in MEMBERS:
@@ -86,14 +97,9 @@ async def test_a_reopened_case_refuses_the_commands_of_its_first_run(
     time_env, signed_context, dev_keys, executor
 ):
     client, tq = time_env.client, task_queue()
-    submitted = weekday_at(await time_env.get_current_time(), 1, time(10, 0))
-    app = application(submitted)
-    case = app.application_id
     async with worker_for(client, signed_context, executor, tq):
-        first = await start(client, app, tq)
-        await skip_to(time_env, submitted)
-        await at_step(first, Step.forward)
-        sent = await heard(time_env, first, case, dev_keys, submitted.date() + timedelta(days=200))
+        first, case = await opened(time_env, tq)
+        sent = await heard(time_env, first, case, dev_keys)
         signing = await signature_over_result(time_env, first, case, signed_context, dev_keys)
         await first.execute_update("sign_result", signing, result_type=CaseStatus)
         await until(first, lambda s: s.step == Step.done, "first run done")
@@ -128,14 +134,9 @@ async def test_a_signature_over_the_result_that_failed_is_not_taken_twice(
     time_env, signed_context, dev_keys, executor
 ):
     client, tq = time_env.client, task_queue()
-    submitted = weekday_at(await time_env.get_current_time(), 1, time(10, 0))
-    app = application(submitted)
-    case = app.application_id
     async with worker_for(client, signed_context, executor, tq):
-        handle = await start(client, app, tq)
-        await skip_to(time_env, submitted)
-        await at_step(handle, Step.forward)
-        await heard(time_env, handle, case, dev_keys, submitted.date() + timedelta(days=200))
+        handle, case = await opened(time_env, tq)
+        await heard(time_env, handle, case, dev_keys)
         # The chairman's genuine command, with a CMS over other bytes than the document's.
         bad = await signature_over_result(time_env, handle, case, signed_context, dev_keys, b"%")
         assert await refused(handle, "sign_result", bad) == "result_signature.invalid"
