@@ -11,14 +11,19 @@ from typing import Any
 
 import pytest
 from sqlmodel import Session, select
-from temporalio.client import WorkflowFailureError
+from temporalio.client import (
+    WithStartWorkflowOperation,
+    WorkflowFailureError,
+    WorkflowUpdateFailedError,
+)
+from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.exceptions import ApplicationError
 
 from activities.complaints import addressee
 from documents import complaint_texts
 from documents.texts import Lang
 from models.case import CaseStatus
-from models.complaint import Complaint, ComplaintAnswer, ComplaintStart
+from models.complaint import Complaint, ComplaintAnswer, ComplaintStart, ComplaintStatus
 from models.decisions import ChairmanDecision, Forward, MemberDecision
 from models.tables import OutboxDelivery, ResultRow, Revocation
 from rules.complaint import Act
@@ -181,3 +186,36 @@ def test_the_answer_is_dated_by_the_almaty_day():
     page = complaint_texts.answer_page(answer, Lang.ru, "0" * 64, False)
     assert page.issued.endswith("11.03.2026")
     assert page.signature[-1] == "«11» марта 2026 года"
+
+
+async def test_an_update_sent_with_the_start_of_a_returned_complaint_is_refused(
+    dev_env, context, executor
+):
+    """An inaction complaint against a finished case is returned by the system. A chairman's
+    `satisfy` sent together with its start (update-with-start) used to be accepted before
+    `run` returned the complaint: he was told "satisfied, revoked" of a complaint that
+    ended "returned", nothing revoked."""
+    client, tq = dev_env.client, task_queue()
+    now = datetime.now(UTC)
+    case = closed_case("refusal", now - timedelta(days=1))
+    c = Complaint(
+        complaint_id=f"C-uws-{tq}", application_id="T-uws", act=Act.inaction, text="x", filed_at=now
+    )
+    begin = ComplaintStart(complaint=c, case=case, reviewer=REVIEWER)
+    satisfy = {"actor": case.chairman.id, "action": "satisfy", "reason": "Қанағаттандырылды"}
+    async with worker(client, context, executor, tq):
+        op = WithStartWorkflowOperation(
+            "Complaint",
+            begin,
+            id=workflow_id(c.complaint_id),
+            task_queue=tq,
+            id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+        )
+        with pytest.raises(WorkflowUpdateFailedError) as refused:
+            await client.execute_update_with_start_workflow(
+                "body_action", satisfy, start_workflow_operation=op, result_type=ComplaintStatus
+            )
+        final = await done(await op.workflow_handle())
+    assert getattr(refused.value.cause, "type", None) == "complaint.inaction_finished"
+    assert final.decided is not None and final.decided.outcome == "returned"
+    assert final.decided.by == "system" and not final.revoked

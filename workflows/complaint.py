@@ -75,6 +75,7 @@ class ComplaintWorkflow:
     @workflow.init
     def __init__(self, *args: Any) -> None:
         self._invalid: str | None = None
+        self._inadmissible: Refusal | None = None
         self._published: dict[str, Any] = {}
         parsed = parse_command(ComplaintStart, args)
         if isinstance(parsed, Refusal):
@@ -109,6 +110,10 @@ class ComplaintWorkflow:
             body=case.chairman.id,
             reviewer=parsed.reviewer,
         )
+        # Known from the start alone, so that an update sent with the start (before `run`
+        # returns the complaint) is refused rather than told it decided what is returned.
+        facts = CaseFacts(case.finished, case.result_kind, case.term_breached)
+        self._inadmissible = admissible(c.act, facts)
 
     def _unreadable(self, why: str) -> None:
         self._invalid = why
@@ -133,9 +138,7 @@ class ComplaintWorkflow:
                 type="input.invalid",
                 non_retryable=True,
             )
-        s, case = self._status, self._start.case
-        facts = CaseFacts(case.finished, case.result_kind, case.term_breached)
-        refused = admissible(self._start.complaint.act, facts)
+        s, refused = self._status, self._inadmissible
         if refused is not None:
             # Nothing of the kind to complain of: the applicant is told why in writing.
             self._returned_why = {lang: refused.text(lang) for lang in ("kk", "ru", "en")}
@@ -348,9 +351,7 @@ class ComplaintWorkflow:
 
     @body_action.validator
     def _validate_body_action(self, *args: Any) -> None:
-        _, refusal = self._parse(BodyCommand, self._check_body, args)
-        if refusal is not None:
-            raise Rejected(refusal)
+        self._validate(BodyCommand, self._check_body, args)
 
     @workflow.update(name="review_decision")
     def review_decision(self, *args: Any) -> ComplaintStatus:
@@ -365,7 +366,12 @@ class ComplaintWorkflow:
 
     @review_decision.validator
     def _validate_review_decision(self, *args: Any) -> None:
-        _, refusal = self._parse(ReviewDecision, self._check_review, args)
+        self._validate(ReviewDecision, self._check_review, args)
+
+    def _validate(self, model: type, check: Callable, args: Sequence[Any]) -> None:
+        # Validators do not run on replay: refusing here changes no recorded complaint.
+        _, refusal = self._parse(model, check, args)
+        refusal = self._inadmissible or refusal
         if refusal is not None:
             raise Rejected(refusal)
 
