@@ -88,7 +88,7 @@ with workflow.unsafe.imports_passed_through():
 
 WORKFLOW_NAME = "Application"
 STEP_WORKING_DAYS = 1  # para. 10 and 13: every step within one working day
-TERM_WORKING_DAYS = 5  # standard row 4: the whole service within five working days
+TERM_WORKING_DAYS = 5  # standard row 3: the whole service within five working days
 
 # The case's state has a known upper size: refused actions are counted, and only the
 # last few are kept in full; the journal records the first ones, enough to see a pattern.
