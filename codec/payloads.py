@@ -35,6 +35,10 @@ KEY_ID = "encryption-key-id"
 PURPOSE = b"shaqyru/temporal-payload/"
 COMPRESS_FROM = 512
 """Bytes from which a payload is compressed: below it zlib gains nothing worth its time."""
+MAX_UNPACKED = 16 * 1024 * 1024
+"""The most a payload may inflate to. Temporal refuses payloads over 2 MiB and ours
+compress a few times over; a thousandfold one (3 MiB of zeros in 3 KB) was made to
+exhaust whoever reads it."""
 
 _PLAIN, _ZLIB = b"\x00", b"\x01"
 
@@ -58,11 +62,21 @@ def decrypt(payload: Payload, ring: KeyRing) -> Payload:
     key_id = payload.metadata.get(KEY_ID, b"").decode("utf-8", "replace")
     packed = ring.open(key_id, payload.data, PURPOSE)
     try:
-        body = zlib.decompress(packed[1:]) if packed[:1] == _ZLIB else packed[1:]
+        body = _inflate(packed[1:], key_id) if packed[:1] == _ZLIB else packed[1:]
         return Payload.FromString(body)
     except (zlib.error, DecodeError):
         # Authenticated, yet not ours: written by another program with the same key.
         raise Undecryptable(f"payload under key {key_id!r} is not a Temporal payload") from None
+
+
+def _inflate(data: bytes, key_id: str) -> bytes:
+    inflater = zlib.decompressobj()
+    body = inflater.decompress(data, MAX_UNPACKED)
+    if inflater.unconsumed_tail:
+        raise Undecryptable(f"payload under key {key_id!r} unpacks to over {MAX_UNPACKED} bytes")
+    if not inflater.eof:
+        raise zlib.error("incomplete compressed data")
+    return body
 
 
 class EncryptionCodec(PayloadCodec):

@@ -11,7 +11,9 @@ and only from a login, so on a development server the token rides in the endpoin
 supervisor types into the UI's codec settings (see docs/supervisors.md).
 
 Without the token the answer is 401 in plain text; the UI then shows the payloads still
-encrypted. Bodies are bounded (4 MiB, 10,000 payloads); the token never reaches the log."""
+encrypted. Bodies are bounded (4 MiB, 10,000 payloads), and so are answers (64 MiB of
+decoded payloads), connections at once (64) and the time a request may take to arrive
+(60 s, however slowly it trickles in); the token never reaches the log."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ import json
 import os
 import secrets
 import signal
+import socket
 import threading
 from collections.abc import Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -36,6 +39,7 @@ from codec.payloads import decrypt, encrypt, is_encrypted
 
 MAX_BODY = 4 * 1024 * 1024
 MAX_PAYLOADS = 10_000
+MAX_ANSWER = 64 * 1024 * 1024
 
 log = structlog.get_logger("shaqyru.codec")
 
@@ -44,12 +48,37 @@ class CodecServer(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(
-        self, address: tuple[str, int], keys: KeySource, token: str, origins: Iterable[str]
+        self,
+        address: tuple[str, int],
+        keys: KeySource,
+        token: str,
+        origins: Iterable[str],
+        connections: int = 64,
+        deadline: float = 60.0,
     ) -> None:
         if len(token) < 16:
             raise ValueError("the codec server's token must be at least 16 characters")
         self.keys, self.token, self.origins = keys, token.encode(), frozenset(origins)
+        # A thread per connection, and none is asked for the token before its headers are
+        # in: without these, anyone who can reach the port holds threads at will.
+        self.slots, self.deadline = threading.BoundedSemaphore(connections), deadline
         super().__init__(address, _Handler)
+
+    def process_request(self, request, client_address) -> None:
+        if not self.slots.acquire(blocking=False):
+            self.shutdown_request(request)  # full: closed unread
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.slots.release()
+            raise
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
 
     @property
     def url(self) -> str:
@@ -62,7 +91,24 @@ class _Handler(BaseHTTPRequestHandler):
     server: CodecServer
     server_version = "shaqyru-codec"
     sys_version = ""
-    timeout = 30  # seconds a client may take to send its request; a stalled one is dropped
+    timeout = 30  # seconds between two reads; `CodecServer.deadline` bounds the whole
+
+    def setup(self) -> None:
+        super().setup()
+        # A client that sends a byte every few seconds never trips the read timeout.
+        self._cutoff = threading.Timer(self.server.deadline, self._cut)
+        self._cutoff.daemon = True
+        self._cutoff.start()
+
+    def _cut(self) -> None:
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # already closed
+
+    def finish(self) -> None:
+        self._cutoff.cancel()
+        super().finish()
 
     def do_OPTIONS(self) -> None:  # noqa: N802 - the stdlib's naming
         # A browser's preflight carries no credentials: answer it for allowed origins only.
@@ -90,6 +136,8 @@ class _Handler(BaseHTTPRequestHandler):
         except KeysUnavailable as e:
             log.error("no key ring", error=str(e))
             return self._text(503, "the codec server has no usable key ring")
+        except _TooMuch:
+            return self._text(413, f"the answer would exceed {MAX_ANSWER} bytes")
         # {"payloads": []} even when empty: protobuf's JSON would leave the key out.
         items = json_format.MessageToDict(Payloads(payloads=done)).get("payloads", [])
         self._send(200, json.dumps({"payloads": items}).encode(), "application/json")
@@ -99,19 +147,21 @@ class _Handler(BaseHTTPRequestHandler):
         return [encrypt(p, ring) for p in payloads]
 
     def _decode(self, payloads: list[Payload]) -> list[Payload]:
-        out = []
+        out, size = [], 0
         for p in payloads:
-            if not is_encrypted(p):
-                out.append(p)
-                continue
-            try:
-                out.append(decrypt(p, self.server.keys.ring()))
-            except KeysUnavailable:
-                raise
-            except CodecError as e:
-                # One payload under a lost or foreign key must not hide all the others.
-                log.warning("payload left encrypted", error=str(e))
-                out.append(p)
+            if is_encrypted(p):
+                try:
+                    p = decrypt(p, self.server.keys.ring())
+                except KeysUnavailable:
+                    raise
+                except CodecError as e:
+                    # One payload under a lost or foreign key must not hide all the others.
+                    log.warning("payload left encrypted", error=str(e))
+            # A body within bounds may still inflate a thousandfold: the answer is bounded.
+            size += p.ByteSize()
+            if size > MAX_ANSWER:
+                raise _TooMuch
+            out.append(p)
         return out
 
     def _authorized(self, prefix: list[str]) -> bool:
@@ -153,8 +203,15 @@ class _Handler(BaseHTTPRequestHandler):
         pass  # the stdlib's line holds the path, and the path may hold the token
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        # Only the operations by name: `GET /<token>` (the endpoint pasted into a browser)
+        # ends in the token itself.
         parts = [p for p in urlsplit(self.path).path.split("/") if p]
-        log.info("request", method=self.command, operation=parts[-1] if parts else "", status=code)
+        operation = parts[-1] if parts and parts[-1] in ("encode", "decode") else "other"
+        log.info("request", method=self.command, operation=operation, status=code)
+
+
+class _TooMuch(Exception):
+    pass
 
 
 def _parse(body: bytes) -> list[Payload]:

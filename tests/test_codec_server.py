@@ -15,7 +15,7 @@ from google.protobuf import json_format
 from temporalio.api.common.v1 import Payload, Payloads
 
 import codec
-from codec.payloads import ENCODING, encrypt
+from codec.payloads import ENCODING, decrypt, encrypt
 from codec.server import MAX_BODY, CodecServer, ensure_token
 
 TOKEN = "t0ken-for-the-tests-only-0123456789"
@@ -159,3 +159,72 @@ def test_token_file_is_made_once_and_private(tmp_path):
     path.chmod(0o644)
     with pytest.raises(codec.KeysUnavailable, match="chmod 600"):
         ensure_token(path)
+
+
+def test_the_token_is_not_logged_when_it_ends_the_path(server, capsys):
+    # A supervisor pastes the endpoint into a browser: GET /<token>, which ends in it.
+    httpx.get(f"{server.url}/{TOKEN}", timeout=10)
+    post(server, f"/{TOKEN}", "{}")
+    httpx.options(f"{server.url}/{TOKEN}", timeout=10)
+    out = capsys.readouterr()
+    assert "other" in out.out + out.err
+    assert TOKEN not in out.out + out.err
+
+
+def zeros(megabytes: int) -> Payload:
+    return Payload(metadata={"encoding": b"json/plain"}, data=b"0" * (megabytes * 1024 * 1024))
+
+
+def test_a_payload_that_inflates_past_the_bound_stays_encrypted(server, keyring):
+    bomb = encrypt(zeros(17), keyring.ring())  # 17 MiB of zeros in a few KB
+    assert len(bomb.data) < 100_000
+    with pytest.raises(codec.Undecryptable):
+        decrypt(bomb, keyring.ring())
+    decoded = payloads_of(post(server, f"/{TOKEN}/decode", body(bomb)))
+    assert decoded[0].metadata["encoding"] == ENCODING
+
+
+def test_an_answer_past_its_bound_is_refused(server, keyring):
+    # Each within bounds, 3 MiB of zeros in 3 KB; thirty of them would answer 90 MiB.
+    small = encrypt(zeros(3), keyring.ring())
+    r = post(server, f"/{TOKEN}/decode", body(*[small] * 30))
+    assert r.status_code == 413, r.text
+    assert payloads_of(post(server, f"/{TOKEN}/decode", body(small)))[0].data == zeros(3).data
+
+
+@pytest.fixture
+def strict_server(keyring) -> Iterator[CodecServer]:
+    srv = CodecServer(("127.0.0.1", 0), keyring, TOKEN, [UI], connections=2, deadline=0.5)
+    thread = threading.Thread(target=srv.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+    thread.join()
+
+
+def test_a_request_that_never_ends_is_cut_at_its_deadline(strict_server):
+    host, port = strict_server.server_address[:2]
+    with socket.create_connection((host, port), timeout=10) as s:
+        s.sendall(b"POST /decode HTTP/1.1\r\nHost: x\r\n")  # the headers never end
+        # The read timeout alone would keep it open for 30 s; the client waits up to 10.
+        assert s.recv(4096) == b""
+
+
+def test_connections_past_the_bound_are_closed_unread(strict_server):
+    host, port = strict_server.server_address[:2]
+    held = [socket.create_connection((host, port), timeout=10) for _ in range(2)]
+    try:
+        with socket.create_connection((host, port), timeout=10) as third:
+            third.sendall(f"POST /{TOKEN}/decode HTTP/1.0\r\n".encode())
+            assert third.recv(4096) == b""
+    finally:
+        for s in held:
+            s.close()
+    # Their slots come back once their threads see them closed (or cut at the deadline).
+    for _ in range(2):
+        assert strict_server.slots.acquire(timeout=5)
+    for _ in range(2):
+        strict_server.slots.release()
+    ok = httpx.post(f"{strict_server.url}/{TOKEN}/decode", content=body(plain()), timeout=10)
+    assert ok.status_code == 200
