@@ -30,7 +30,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
 
 from activities.context import Context
-from models.case import Addressee, Delivery, Issued, revised
+from models.case import OUTBOX_REFERENCE, Addressee, Delivery, Issued, revised
 
 # The database (sqlmodel, sqlalchemy, models.tables, activities.db) and httpx are imported
 # in the functions that use them: the CLI imports this module through the workflows, for
@@ -47,6 +47,7 @@ ANSWER_LIMIT = 64 * 1024
 # The server keeps an activity's last failure only up to 4 KiB, stack trace included
 # (beyond that `describe` shows "Failure exceeds size limit"); the reason stays well under.
 MESSAGE_LIMIT = 300
+REFERENCE_LIMIT = 200
 
 
 def idempotency_key(application_id: str, addressee: Addressee, revision: int = 0) -> str:
@@ -71,6 +72,17 @@ def _excerpt(answer: bytes) -> str:
     text = " ".join(answer[:1024].decode("utf-8", "replace").split())
     text = "".join(c if c.isprintable() else "?" for c in text)
     return f' "{_clip(text, 80)}"' if text else ""
+
+
+def _reference(given: str, key: str) -> str:
+    """The addressee's reference for what it took, as the case keeps it and caseworkers
+    read it: one printable line of a bounded length. Never `outbox:`, which would make a
+    delivery look merely queued; without a readable one, our own."""
+    text = "".join(c if c.isprintable() else " " for c in given[: REFERENCE_LIMIT * 2])
+    text = _clip(" ".join(text.split()), REFERENCE_LIMIT)
+    if not text or text.startswith(OUTBOX_REFERENCE):
+        return f"http:{key}"
+    return text
 
 
 def _failure(
@@ -335,8 +347,8 @@ class Courier:
         if response.status_code >= 300:
             what = f"answered {response.status_code}{_excerpt(answer)}"
             raise _failure(addressee, endpoint, what, "delivery.http_status")
-        text = answer.decode("utf-8", "replace")
-        return response.headers.get("Location") or text[:200] or f"http:{key}"
+        given = response.headers.get("Location") or answer.decode("utf-8", "replace")
+        return _reference(given, key)
 
     @activity.defn(name="deliver_to_cabinet")
     async def deliver_to_cabinet(self, issued: Issued) -> Delivery:

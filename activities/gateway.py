@@ -41,6 +41,11 @@ ANSWER_LIMIT = 64 * 1024
 MESSAGE_LIMIT = 300
 
 
+# Refusals of the moment, not of the request: too many requests, a timeout, too early,
+# and a load balancer's temporary redirect (redirects are never followed).
+_PASSING = frozenset({307, 308, 408, 425, 429})
+
+
 def records_key(application_id: str) -> str:
     return f"{application_id}:records"
 
@@ -142,7 +147,7 @@ class Gateway:
             what = f"connection lost ({type(problem).__name__})"
             raise _failure(url, what, "gateway.connection_lost") from None
         status = response.status_code
-        if status >= 500 or status == 429:
+        if status >= 500 or status in _PASSING:
             raise _failure(url, f"answered {status}", "gateway.http_status")
         if status >= 300:
             raise _failure(url, f"refused the request: {status}", "gateway.refused", retry=False)

@@ -192,7 +192,7 @@ def _deliveries(s: CaseStatus, lang: str) -> Table:
             t(dl.addressee.value, lang),
             t(f"delivery_{dl.state.value}", lang),
             when(dl.at) if dl.at else "",
-            dl.reference or "",
+            screen_text(dl.reference or ""),  # the addressee's words, kept raw by older cases
         )
     return table
 

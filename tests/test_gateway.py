@@ -165,6 +165,11 @@ async def test_malformed_answer_is_refused(body: bytes, says: str) -> None:
     [
         (503, "gateway.http_status", True),
         (429, "gateway.http_status", True),
+        # Of the moment: a timeout, too early, a load balancer's temporary redirect.
+        (408, "gateway.http_status", True),
+        (425, "gateway.http_status", True),
+        (307, "gateway.http_status", True),
+        (308, "gateway.http_status", True),
         (400, "gateway.refused", False),
         (404, "gateway.refused", False),
     ],  # fmt: skip

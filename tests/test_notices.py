@@ -125,3 +125,66 @@ async def test_the_mark_and_the_result_are_separate_rows(tmp_path: Path) -> None
         APP_ID, Addressee.cabinet
     )
     assert rows[ACCEPTANCE].idempotency_key != rows[Addressee.cabinet.value].idempotency_key
+
+
+class _Answering:
+    """A cabinet that takes every mark and answers with what a test gives it: a Location
+    header, a body, or both."""
+
+    def __init__(self, location: str | None, body: bytes) -> None:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        location_, body_ = location, body
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802
+                self.rfile.read(int(self.headers["Content-Length"]))
+                self.send_response(201)
+                if location_ is not None:
+                    self.send_header("Location", location_)
+                self.send_header("Content-Length", str(len(body_)))
+                self.end_headers()
+                self.wfile.write(body_)
+
+            def log_message(self, *_: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+
+    def __enter__(self) -> str:
+        import threading
+
+        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}/cabinet"
+
+    def __exit__(self, *_: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("location", "body"),
+    [
+        ("https://cabinet/" + "A" * 90_000, b""),  # a case's state has a known size
+        (None, "\x1b]0;owned\x07\x1b[2J\x1b[31mOK\x1b[0m\r\n\u202e".encode()),  # a terminal
+        ("outbox:whatever", b""),  # a delivery that would look merely queued
+        (None, b"\x1b\x07\r\n "),  # nothing readable at all
+    ],
+    ids=["long", "escapes", "outbox", "unreadable"],
+)
+async def test_the_addressees_reference_is_kept_bounded_printable_and_its_own(
+    tmp_path: Path, location: str | None, body: bytes
+) -> None:
+    with _Answering(location, body) as url:
+        ctx = make_context(tmp_path)
+        ctx.endpoints = {"cabinet": url, "military": None}
+        sent = await mark(ctx)
+    kept = outbox(ctx)[ACCEPTANCE].reference
+    for reference in (sent.reference, kept):
+        assert reference is not None and 0 < len(reference) <= 200
+        assert reference.isprintable() and "\u202e" not in reference
+    assert sent.state.value == "delivered"
+    if location is None and body.strip(b"\x1b\x07\r\n ") == b"":
+        assert sent.reference == f"http:{acceptance_key(APP_ID)}"
