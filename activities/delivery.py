@@ -31,6 +31,7 @@ from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
 
 from activities.context import Context
 from models.case import OUTBOX_REFERENCE, Addressee, Delivery, Issued, revised
+from models.text import BLANK_LETTERS
 
 # The database (sqlmodel, sqlalchemy, models.tables, activities.db) and httpx are imported
 # in the functions that use them: the CLI imports this module through the workflows, for
@@ -78,7 +79,10 @@ def _reference(given: str, key: str) -> str:
     """The addressee's reference for what it took, as the case keeps it and caseworkers
     read it: one printable line of a bounded length. Never `outbox:`, which would make a
     delivery look merely queued; without a readable one, our own."""
-    text = "".join(c if c.isprintable() else " " for c in given[: REFERENCE_LIMIT * 2])
+    # Hangul fillers pass `isprintable` and print as nothing: a reference of them only
+    # would show as an empty cell.
+    head = given[: REFERENCE_LIMIT * 2]
+    text = "".join(c if c.isprintable() and c not in BLANK_LETTERS else " " for c in head)
     text = _clip(" ".join(text.split()), REFERENCE_LIMIT)
     if not text or text.startswith(OUTBOX_REFERENCE):
         return f"http:{key}"

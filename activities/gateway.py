@@ -11,9 +11,12 @@ with the same key and changes nothing. Without SHAQYRU_GATEWAY_URL nothing is as
 the answer says so (`StateRecords.asked` is False).
 
 Failures name neither the IIN nor anything of the answer: they show in the Temporal UI.
-A gateway that cannot be reached, times out or fails (5xx) is retried; one that refuses
-the request (4xx) or answers with something that is not a valid answer is not, since
-asking the same again gets the same (type `gateway.refused` / `gateway.malformed`)."""
+A gateway that cannot be reached, times out or fails (5xx) is retried, and so is one
+that turns the request away for the moment: 408, 425, 429, or a temporary redirect
+(307, 308) from a load balancer in front of it; redirects are not followed. One that
+refuses the request (any other 3xx or 4xx) or answers with something that is not a
+valid answer is not, since asking the same again gets the same (type `gateway.refused`
+/ `gateway.malformed`)."""
 
 from __future__ import annotations
 

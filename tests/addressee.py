@@ -39,7 +39,9 @@ class Addressee:
     POST is answered one byte every `trickle` seconds, for ever, until the client hangs
     up; `hung_up` holds how long each such exchange lasted. With `junk` the 503 answers
     come with a body that never ends. With `marks_apart` (the default) an acceptance mark
-    is taken at once and kept in `notices`, out of every count above."""
+    is taken at once and kept in `notices`, out of every count above. With `answer_with`
+    (a Location, or None for none, and a body) every acceptance is answered with those
+    instead of the addressee's own reference."""
 
     def __init__(
         self,
@@ -51,8 +53,10 @@ class Addressee:
         trickle: float | None = None,
         junk: bool = False,
         marks_apart: bool = True,
+        answer_with: tuple[str | None, bytes] | None = None,
     ) -> None:
         self.name = name
+        self.answer_with = answer_with
         self.marks_apart = marks_apart
         self.fail_first = fail_first
         self.lose_first = lose_first
@@ -212,9 +216,12 @@ class Addressee:
                     addressee._junk(self, status)
                     return
                 answer = json.dumps({"reference": reference}).encode()
+                location = reference if status < 300 else None
+                if addressee.answer_with is not None and status < 300:
+                    location, answer = addressee.answer_with
                 self.send_response(status)
-                if reference and status < 300:
-                    self.send_header("Location", reference)
+                if location is not None:
+                    self.send_header("Location", location)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(answer)))
                 self.end_headers()

@@ -11,6 +11,7 @@ a command waits for the workflow's answer to its update."""
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import os
 import re
@@ -25,13 +26,17 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
+from rich.console import Console
 from temporalio import workflow
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.worker import Worker
 
+from cli import render_case
 from cli.keys_dev_cmd import DEV_PASSWORD
 from cli.render import REASON_CHARS
+from cli.rows import Execution
 from models.application import MAX_DOCUMENTS
+from models.case import Addressee, CaseStatus, Delivery, Step
 from rules import calendar
 from rules.check import MAX_APPLICATION_BYTES
 from rules.regulation import in_acceptance_period
@@ -589,3 +594,21 @@ async def test_overdue_lists_by_district_and_step(cli: Cli) -> None:
     assert isinstance(run.json(), list)
     run = await cli("overdue", "--district", "astana-esil", "--lang", "ru")
     assert run.code == 0, run.err
+
+
+def test_show_prints_an_older_cases_reference_without_its_escapes() -> None:
+    """Cases delivered before the references were kept printable hold the addressee's
+    answer as it came; `show` still prints it without what would act on the terminal."""
+    at = datetime(2026, 9, 15, 13, 30, tzinfo=UTC)
+    raw = "\x1b]0;owned\x07\x1b[2J\x1b[32mdelivered OK\x1b[0m\u202e\x9b2J"
+    s = CaseStatus(
+        application_id="EGOV-1", service="deferral", ground=5, district="astana-esil",
+        step=Step.done, submitted_at=at,
+        deliveries=[Delivery(addressee=Addressee.cabinet, delivered=True, at=at, reference=raw)],
+    )  # fmt: skip
+    out = io.StringIO()
+    screen = Console(file=out, highlight=False, markup=False, soft_wrap=False, width=240)
+    render_case.render_status(s, at, "en", screen, Execution(), [])
+    shown = out.getvalue()
+    assert "delivered OK" in shown
+    assert [c for c in shown if not c.isprintable() and c != "\n"] == []

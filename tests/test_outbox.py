@@ -109,3 +109,37 @@ async def test_a_row_left_undelivered_is_counted_and_recorded_at_once(
     assert seen == ["begin", "commit"]
     row = outbox(ctx)[to]
     assert row.attempts == 2 and row.reference == done.reference == f"outbox:{key}"
+
+
+HOSTILE_ANSWERS = pytest.mark.parametrize(
+    ("location", "body", "kept"),
+    [
+        ("https://cabinet/" + "A" * 90_000, b"", "https://cabinet/" + "A" * 183 + "…"),
+        (None, "\x1b]0;owned\x07\x1b[2J\x1b[31mOK\x1b[0m\r\n\x00\u202e".encode(),
+         "]0;owned [2J [31mOK [0m"),
+        ("outbox:whatever", b"", None),
+        (None, b"  outbox:elsewhere", None),
+        (None, b"\x1b\x07\r\n \xe2\x80\xae", None),
+        (None, "\u3164\u115f \u3164".encode(), None),  # fillers: letters that show nothing
+    ],
+    ids=["huge", "terminal", "outbox-location", "outbox-body", "unreadable", "fillers"],
+)  # fmt: skip
+
+
+@DELIVERIES
+@HOSTILE_ANSWERS
+async def test_the_addressees_reference_is_kept_short_printable_and_delivered(
+    tmp_path: Path, delivery, location: str | None, body: bytes, kept: str | None
+) -> None:
+    """What an addressee answers goes into the case's state, the outbox and caseworkers'
+    terminals: a case's state has a known size, a terminal takes no orders from it, and
+    an answer that reads like an outbox hand-over must not make a delivery look queued.
+    Without a reference worth keeping, the delivery's own stands."""
+    with Endpoint("cabinet", marks_apart=False, answer_with=(location, body)) as cabinet:
+        ctx = make_context(tmp_path)
+        ctx.endpoints = {"cabinet": cabinet.url, "military": None}
+        to, key, attempt = delivery(ctx)
+        done = await attempt(0)
+    assert cabinet.held() == 1
+    assert done.reference == outbox(ctx)[to].reference == (kept or f"http:{key}")
+    assert done.state.value == "delivered"
