@@ -23,6 +23,7 @@ import os
 import secrets
 import signal
 import socket
+import sys
 import threading
 from collections.abc import Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -80,6 +81,12 @@ class CodecServer(ThreadingHTTPServer):
         finally:
             self.slots.release()
 
+    def handle_error(self, request, client_address) -> None:
+        # A client that left, or one cut at its deadline, is no fault of ours: the stdlib
+        # would print a traceback to stderr for each.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
@@ -92,6 +99,7 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "shaqyru-codec"
     sys_version = ""
     timeout = 30  # seconds between two reads; `CodecServer.deadline` bounds the whole
+    _expired = False
 
     def setup(self) -> None:
         super().setup()
@@ -101,6 +109,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._cutoff.start()
 
     def _cut(self) -> None:
+        self._expired = True
         try:
             self.connection.shutdown(socket.SHUT_RDWR)
         except OSError:
@@ -109,6 +118,10 @@ class _Handler(BaseHTTPRequestHandler):
     def finish(self) -> None:
         self._cutoff.cancel()
         super().finish()
+
+    def parse_request(self) -> bool:
+        # Once cut, the headers end wherever the cut fell: that is no request to answer.
+        return super().parse_request() and not self._expired
 
     def do_OPTIONS(self) -> None:  # noqa: N802 - the stdlib's naming
         # A browser's preflight carries no credentials: answer it for allowed origins only.
@@ -204,10 +217,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         # Only the operations by name: `GET /<token>` (the endpoint pasted into a browser)
-        # ends in the token itself.
-        parts = [p for p in urlsplit(self.path).path.split("/") if p]
+        # ends in the token itself. A malformed request line is answered (400) before the
+        # stdlib has set a path.
+        parts = [p for p in urlsplit(getattr(self, "path", "")).path.split("/") if p]
         operation = parts[-1] if parts and parts[-1] in ("encode", "decode") else "other"
-        log.info("request", method=self.command, operation=operation, status=code)
+        # The stdlib's own errors pass an HTTPStatus, which would log as its repr.
+        status = int(code) if isinstance(code, int) else code
+        log.info("request", method=self.command, operation=operation, status=status)
 
 
 class _TooMuch(Exception):

@@ -7,6 +7,7 @@ import base64
 import json
 import socket
 import threading
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -15,7 +16,7 @@ from google.protobuf import json_format
 from temporalio.api.common.v1 import Payload, Payloads
 
 import codec
-from codec.payloads import ENCODING, decrypt, encrypt
+from codec.payloads import ENCODING, MAX_UNPACKED, EncryptionCodec, decrypt, encrypt
 from codec.server import MAX_BODY, CodecServer, ensure_token
 
 TOKEN = "t0ken-for-the-tests-only-0123456789"
@@ -171,6 +172,16 @@ def test_the_token_is_not_logged_when_it_ends_the_path(server, capsys):
     assert TOKEN not in out.out + out.err
 
 
+def test_a_malformed_request_line_is_answered_and_its_path_not_logged(server, capsys):
+    host, port = server.server_address[:2]
+    with socket.create_connection((host, port), timeout=10) as s:
+        s.sendall(f"GET /{TOKEN} extra HTTP/1.1\r\n\r\n".encode())
+        assert s.recv(4096).startswith(b"HTTP/1.0 400")
+    out = capsys.readouterr()
+    assert "status=400" in out.out + out.err
+    assert TOKEN not in out.out + out.err and "Traceback" not in out.err
+
+
 def zeros(megabytes: int) -> Payload:
     return Payload(metadata={"encoding": b"json/plain"}, data=b"0" * (megabytes * 1024 * 1024))
 
@@ -188,8 +199,20 @@ def test_an_answer_past_its_bound_is_refused(server, keyring):
     # Each within bounds, 3 MiB of zeros in 3 KB; thirty of them would answer 90 MiB.
     small = encrypt(zeros(3), keyring.ring())
     r = post(server, f"/{TOKEN}/decode", body(*[small] * 30))
-    assert r.status_code == 413, r.text
+    assert r.status_code == 413, r.text[:300]
     assert payloads_of(post(server, f"/{TOKEN}/decode", body(small)))[0].data == zeros(3).data
+
+
+async def test_the_worker_decodes_up_to_the_bound_and_refuses_past_it(keyring):
+    # The worker's codec shares decrypt: a payload unpacking to exactly the bound reads.
+    largest = Payload(metadata={"encoding": b"json/plain"}, data=b"0" * MAX_UNPACKED)
+    largest.data = largest.data[: 2 * MAX_UNPACKED - largest.ByteSize()]
+    assert largest.ByteSize() == MAX_UNPACKED
+    codec_ = EncryptionCodec(keyring)
+    assert await codec_.decode(await codec_.encode([largest])) == [largest]
+    largest.data += b"0"
+    with pytest.raises(codec.Undecryptable, match="unpacks to over"):
+        await codec_.decode(await codec_.encode([largest]))
 
 
 @pytest.fixture
@@ -203,12 +226,31 @@ def strict_server(keyring) -> Iterator[CodecServer]:
     thread.join()
 
 
-def test_a_request_that_never_ends_is_cut_at_its_deadline(strict_server):
+def test_a_request_that_never_ends_is_cut_at_its_deadline(strict_server, capsys):
     host, port = strict_server.server_address[:2]
+    started = time.monotonic()
     with socket.create_connection((host, port), timeout=10) as s:
-        s.sendall(b"POST /decode HTTP/1.1\r\nHost: x\r\n")  # the headers never end
-        # The read timeout alone would keep it open for 30 s; the client waits up to 10.
-        assert s.recv(4096) == b""
+        s.sendall(b"POST /decode HTTP/1.1\r\nX-Slow: ")
+        # A header byte every 50 ms: never idle long enough for the 30 s read timeout.
+        s.settimeout(0.05)
+        while time.monotonic() - started < 5:
+            try:
+                if s.recv(4096) == b"":
+                    break
+            except TimeoutError:
+                pass
+            try:
+                s.sendall(b"x")
+            except OSError:
+                break
+    assert time.monotonic() - started < 3
+    # Its thread is gone, and the truncated request was neither answered nor complained of.
+    for _ in range(2):
+        assert strict_server.slots.acquire(timeout=5)
+    for _ in range(2):
+        strict_server.slots.release()
+    out = capsys.readouterr()
+    assert "request" not in out.out + out.err and "Traceback" not in out.err
 
 
 def test_connections_past_the_bound_are_closed_unread(strict_server):
