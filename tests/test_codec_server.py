@@ -24,9 +24,7 @@ UI = "http://localhost:8233"
 SECRET = "Серікбаев, 990517300123".encode()
 
 
-@pytest.fixture
-def server(keyring) -> Iterator[CodecServer]:
-    srv = CodecServer(("127.0.0.1", 0), keyring, TOKEN, [UI])
+def serving(srv: CodecServer) -> Iterator[CodecServer]:
     # A short poll: shutdown() waits for the loop to look up.
     thread = threading.Thread(target=srv.serve_forever, args=(0.05,), daemon=True)
     thread.start()
@@ -34,6 +32,11 @@ def server(keyring) -> Iterator[CodecServer]:
     srv.shutdown()
     srv.server_close()
     thread.join()
+
+
+@pytest.fixture
+def server(keyring) -> Iterator[CodecServer]:
+    yield from serving(CodecServer(("127.0.0.1", 0), keyring, TOKEN, [UI]))
 
 
 def plain() -> Payload:
@@ -217,13 +220,9 @@ async def test_the_worker_decodes_up_to_the_bound_and_refuses_past_it(keyring):
 
 @pytest.fixture
 def strict_server(keyring) -> Iterator[CodecServer]:
-    srv = CodecServer(("127.0.0.1", 0), keyring, TOKEN, [UI], connections=2, deadline=0.5)
-    thread = threading.Thread(target=srv.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield srv
-    srv.shutdown()
-    srv.server_close()
-    thread.join()
+    yield from serving(
+        CodecServer(("127.0.0.1", 0), keyring, TOKEN, [UI], connections=2, deadline=0.5)
+    )
 
 
 def test_a_request_that_never_ends_is_cut_at_its_deadline(strict_server, capsys):
