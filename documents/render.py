@@ -60,7 +60,7 @@ from documents.texts import Lang, Page
 from models.application import Application, Service, SignedWith
 from models.result import Result, ResultKind
 from models.roster import District
-from rules.regulation import ground_text
+from rules.regulation import DOCUMENT_KINDS, ground_text
 from rules.timezone import ALMATY
 
 DEFAULT_FONT_DIR = "/usr/share/fonts/truetype/dejavu"
@@ -1113,8 +1113,11 @@ def render_result(
     )
 
 
-def attachment_label(kind: str, file_name: str) -> str:
-    return f"{file_name} ({kind})"
+def attachment_label(kind: str, file_name: str, lang: Lang) -> str:
+    """A document as Annex 1 lists it: by its name in the Standard's words, then the file.
+    The check admits no other kind; an application registered before it may hold one."""
+    known = DOCUMENT_KINDS.get(kind)
+    return f"{known.name.get(lang) if known else kind} ({file_name})"
 
 
 def render_application(
@@ -1143,7 +1146,7 @@ def render_application(
             phone=app.applicant.phone,
             ground=ground_text(app.service, app.ground, lang),
             reason=app.reason,
-            attachments=[attachment_label(d.kind, d.file_name) for d in app.documents],
+            attachments=[attachment_label(d.kind, d.file_name, lang) for d in app.documents],
             signed_with=SignedWith(app.signed_with),
             digest=digest,
             sample=sample,
