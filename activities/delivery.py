@@ -180,16 +180,22 @@ def record(
     """The pair's row, marked delivered with the addressee's reference unless an
     overlapping attempt recorded it first (the addressee answered both with the same
     reference, the key being the same): then its moment and reference stand."""
-    from sqlmodel import Session
+    from sqlmodel import Session, col, update
 
     from models.tables import OutboxDelivery
 
     with Session(engine, expire_on_commit=False) as db:
-        row = db.get_one(OutboxDelivery, (application_id, to))
-        if row.delivered_at is None:
-            row.delivered_at, row.reference = now, reference
-            db.commit()
-        return row
+        # Compare and set: of two attempts that both read the row undelivered, the first
+        # to write is the one that stands, and the other reads it back.
+        db.exec(
+            update(OutboxDelivery)
+            .where(col(OutboxDelivery.application_id) == application_id)
+            .where(col(OutboxDelivery.addressee) == to)
+            .where(col(OutboxDelivery.delivered_at).is_(None))
+            .values(delivered_at=now, reference=reference)
+        )
+        db.commit()
+        return db.get_one(OutboxDelivery, (application_id, to))
 
 
 def delivered(addressee: Addressee, row: OutboxDelivery) -> Delivery:

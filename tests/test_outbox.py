@@ -143,3 +143,28 @@ async def test_the_addressees_reference_is_kept_short_printable_and_delivered(
     assert cabinet.held() == 1
     assert done.reference == outbox(ctx)[to].reference == (kept or f"http:{key}")
     assert done.state.value == "delivered"
+
+
+def test_of_attempts_that_record_at_once_the_first_stands_for_all(
+    tmp_path: Path, database_url: str
+) -> None:
+    """A zombie attempt and its retry both find the row undelivered and record it: the
+    one that writes first stands, and every caller is told what the row says."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from activities.delivery import claim, record
+
+    ctx = make_context(tmp_path, database_url=database_url)
+    to, key = "cabinet:acceptance", acceptance_key(APP_ID)
+    claim(ctx.engine, APP_ID, to, key, lambda: {"text": "mark"}, ACCEPTED)
+    start = threading.Barrier(8)
+
+    def attempt(n: int):
+        start.wait()
+        return record(ctx.engine, APP_ID, to, ACCEPTED + timedelta(minutes=n), f"REF-{n}")
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        told = list(pool.map(attempt, range(8)))
+    kept = outbox(ctx)[to]
+    assert {(r.delivered_at, r.reference) for r in told} == {(kept.delivered_at, kept.reference)}
