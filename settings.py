@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent
 
@@ -39,6 +40,11 @@ class Settings:
     temporal_tls_key: str | None = field(default_factory=lambda: os.environ.get("TEMPORAL_TLS_KEY"))
     temporal_api_key: str | None = field(default_factory=lambda: os.environ.get("TEMPORAL_API_KEY"))
     database_url: str | None = field(default_factory=lambda: os.environ.get("SHAQYRU_DATABASE_URL"))
+    # Apart from the URL, where it would have to be percent-encoded: a password with an
+    # "@" or a "%" pasted into a URL is another host, or another password.
+    database_password: str | None = field(
+        default_factory=lambda: os.environ.get("SHAQYRU_DATABASE_PASSWORD")
+    )
     roster_path: Path = field(
         default_factory=lambda: Path(
             _env("SHAQYRU_ROSTER", str(ROOT / "rules" / "data" / "roster-sample.json"))
@@ -89,7 +95,12 @@ class Settings:
 
     @property
     def db_url(self) -> str:
-        return self.database_url or f"sqlite:///{self.data_dir / 'shaqyru.db'}"
+        url = self.database_url or f"sqlite:///{self.data_dir / 'shaqyru.db'}"
+        scheme, sep, rest = url.partition("://")
+        user, at, place = rest.partition("@")
+        if self.database_password and sep and at and ":" not in user:
+            return f"{scheme}://{user}:{quote(self.database_password, safe='')}@{place}"
+        return url
 
     @property
     def docs_dir(self) -> Path:

@@ -74,9 +74,20 @@ def engine_for(url: str) -> Engine:
 
 
 def connect(url: str) -> Engine:
-    """An engine on the read model with its schema brought up to date."""
+    """An engine on the read model with its schema brought up to date. A database that
+    a newer release has migrated past what this one knows is left as it is: migrations
+    are additive, and this release's workers keep working on it during a rollout (or a
+    rollback), as docs/operations.md says."""
     engine = engine_for(url)
-    if current_revision(engine) != head_revision():
+    current = current_revision(engine)
+    if current != head_revision():
+        if current is not None and not known_revision(current):
+            logging.getLogger("shaqyru.db").warning(
+                "read model at %s, ahead of this release's %s: left as it is",
+                current,
+                head_revision(),
+            )
+            return engine
         upgrade(engine)
     return engine
 
@@ -97,6 +108,16 @@ def head_revision() -> str:
     head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
     assert head is not None
     return head
+
+
+def known_revision(revision: str) -> bool:
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    try:
+        return ScriptDirectory.from_config(_alembic_config()).get_revision(revision) is not None
+    except CommandError:
+        return False
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -106,21 +106,30 @@ def documents_cmd(
 
 def _gather(app_id: str, out: Path, lang: str) -> dict[Path, bytes]:
     """Every file of the case's documents, by where it is to be written."""
+    from sqlalchemy.engine import make_url
     from sqlalchemy.exc import SQLAlchemyError
     from sqlmodel import Session, select
 
-    from activities.db import connect
+    from activities.db import engine_for
     from documents.store import Corrupted, DocumentStore
     from models.tables import DocumentRow
 
     cfg = settings.load()
     try:
-        with Session(connect(cfg.db_url)) as db:
+        # Read only: a caseworker's command line migrates no one's database.
+        with Session(engine_for(cfg.db_url)) as db:
             rows = db.exec(select(DocumentRow).where(DocumentRow.application_id == app_id)).all()
     except (OSError, SQLAlchemyError) as e:
-        _fail(UNAVAILABLE, t("docs_no_read_model", lang, db=cfg.db_url), e)
+        url = make_url(cfg.db_url)
+        shown = url.render_as_string(hide_password=True)
+        # The driver's own words may repeat the URL: never its password.
+        _fail(
+            UNAVAILABLE,
+            t("docs_no_read_model", lang, db=shown),
+            str(e).replace(url.password or "\0", "***"),
+        )
     if not rows:
-        _fail(BAD_INPUT, t("docs_none", lang, app=app_id), cfg.db_url)
+        _fail(BAD_INPUT, t("docs_none", lang, app=app_id), app_id)
     store = DocumentStore(cfg.docs_dir)
     files: dict[Path, bytes] = {}
     try:

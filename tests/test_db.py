@@ -243,3 +243,55 @@ def test_db_command_says_when_it_cannot_reach_the_database(tmp_path: Path, monke
     done = CliRunner().invoke(db_app, ["upgrade"])
     assert done.exit_code == 3
     assert "cannot reach" in done.output and "s3cret" not in done.output
+
+
+def test_documents_says_its_read_model_is_unreachable_without_the_password(
+    tmp_path: Path, monkeypatch
+):
+    from cli.main import app as shaqyru
+
+    monkeypatch.setenv("SHAQYRU_LANG", "en")
+    monkeypatch.setenv("SHAQYRU_DATA", str(tmp_path))
+    monkeypatch.setenv("SHAQYRU_DATABASE_URL", f"postgresql+psycopg://u:s3cret@/x?host={tmp_path}")
+    for verbose in ([], ["--verbose"]):
+        done = CliRunner().invoke(
+            shaqyru, [*verbose, "documents", "EGOV-1", "--out", str(tmp_path / "out")]
+        )
+        assert done.exit_code != 0
+        assert "x?host" in done.output and "s3cret" not in done.output
+
+
+def test_a_worker_of_an_older_release_starts_on_a_read_model_migrated_past_it(
+    database_url: str,
+):
+    """Migrate first, then replace the workers (docs/operations.md): meanwhile an old
+    worker that restarts finds a revision it does not know, and must work on."""
+    engine = connect(database_url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999_next_release'"))
+    again = connect(database_url)
+    assert current_revision(again) == "9999_next_release"
+    with Session(again) as db:
+        assert db.exec(select(ApplicationRow)).all() == []
+
+
+def test_a_database_password_apart_from_the_url_survives_any_character(monkeypatch):
+    from sqlalchemy.engine import make_url
+
+    import settings as config
+
+    secret = "Top@Secret9%41:/?#"
+    monkeypatch.setenv("SHAQYRU_DATABASE_URL", "postgresql+psycopg://shaqyru@postgresql:5432/x")
+    monkeypatch.setenv("SHAQYRU_DATABASE_PASSWORD", secret)
+    url = make_url(config.load().db_url)
+    assert (url.username, url.password, url.host, url.port) == (
+        "shaqyru",
+        secret,
+        "postgresql",
+        5432,
+    )
+    # A URL that carries its own password, or none at all to put it in, is left as given.
+    monkeypatch.setenv("SHAQYRU_DATABASE_URL", "postgresql+psycopg://u:given@h/x")
+    assert make_url(config.load().db_url).password == "given"
+    monkeypatch.delenv("SHAQYRU_DATABASE_URL")
+    assert config.load().db_url.startswith("sqlite:///")

@@ -120,9 +120,8 @@ def test_the_search_attributes_are_those_of_the_workflow(services: dict):
 def test_the_app_reaches_its_databases_and_the_ui_its_codec(services: dict):
     worker = services["worker"]["environment"]
     assert worker == services["setup"]["environment"]
-    assert worker["SHAQYRU_DATABASE_URL"] == (
-        "postgresql+psycopg://shaqyru:shaqyru-secret@postgresql:5432/shaqyru"
-    )
+    assert worker["SHAQYRU_DATABASE_URL"] == "postgresql+psycopg://shaqyru@postgresql:5432/shaqyru"
+    assert worker["SHAQYRU_DATABASE_PASSWORD"] == "shaqyru-secret"
     assert worker["TEMPORAL_ADDRESS"] == "temporal:7233"
     assert {v["target"] for v in services["worker"]["volumes"]} == {"/data", "/trust"}
     assert all(worker[k].startswith("/trust/") for k in ("SHAQYRU_TRUSTED_CA", "SHAQYRU_CRL"))
