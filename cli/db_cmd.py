@@ -16,12 +16,20 @@ UNREACHABLE = 3
 db_app = typer.Typer(name="db", no_args_is_help=True)
 
 
-def _shown(url: str) -> str:
+def shown_url(url: str) -> str:
+    """The database's URL as a message may show it: without its password."""
     # SQLAlchemy is imported in the functions that use it, not with the module: `shaqyru`
     # imports this module for every command, and only these open the database.
     from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)
+
+
+def driver_words(problem: Exception, url: str) -> str:
+    """The driver's own words, which may name the server: never the password."""
+    from sqlalchemy.engine import make_url
+
+    return str(problem).replace(make_url(url).password or "\0", "***")
 
 
 def _engine():
@@ -31,12 +39,9 @@ def _engine():
 
 
 def _fail(url: str, problem: Exception) -> typer.Exit:
-    from sqlalchemy.engine import make_url
-
     lang = current_lang()
-    typer.echo(t("db_unreachable", lang, url=_shown(url)), err=True)
-    # The driver's own words, which may name the server: never its password.
-    detail = str(problem).replace(make_url(url).password or "\0", "***")
+    typer.echo(t("db_unreachable", lang, url=shown_url(url)), err=True)
+    detail = driver_words(problem, url)
     if verbose():
         typer.echo(t("detail", lang, detail=detail), err=True)
     else:
@@ -60,7 +65,7 @@ def upgrade() -> None:
         raise _fail(url, problem) from None
     lang = current_lang()
     was = before or t("none", lang)
-    typer.echo(t("db_upgraded", lang, url=_shown(url), after=after, before=was))
+    typer.echo(t("db_upgraded", lang, url=shown_url(url), after=after, before=was))
 
 
 @db_app.command("status")
@@ -78,7 +83,7 @@ def status() -> None:
     head = db.head_revision()
     lang = current_lang()
     now = current or t("none", lang)
-    typer.echo(t("db_status", lang, url=_shown(url), current=now, head=head))
+    typer.echo(t("db_status", lang, url=shown_url(url), current=now, head=head))
     if current != head:
         raise typer.Exit(1)
 

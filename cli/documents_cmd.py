@@ -106,11 +106,11 @@ def documents_cmd(
 
 def _gather(app_id: str, out: Path, lang: str) -> dict[Path, bytes]:
     """Every file of the case's documents, by where it is to be written."""
-    from sqlalchemy.engine import make_url
     from sqlalchemy.exc import SQLAlchemyError
     from sqlmodel import Session, select
 
     from activities.db import engine_for
+    from cli.db_cmd import driver_words, shown_url
     from documents.store import Corrupted, DocumentStore
     from models.tables import DocumentRow
 
@@ -120,14 +120,8 @@ def _gather(app_id: str, out: Path, lang: str) -> dict[Path, bytes]:
         with Session(engine_for(cfg.db_url)) as db:
             rows = db.exec(select(DocumentRow).where(DocumentRow.application_id == app_id)).all()
     except (OSError, SQLAlchemyError) as e:
-        url = make_url(cfg.db_url)
-        shown = url.render_as_string(hide_password=True)
-        # The driver's own words may repeat the URL: never its password.
-        _fail(
-            UNAVAILABLE,
-            t("docs_no_read_model", lang, db=shown),
-            str(e).replace(url.password or "\0", "***"),
-        )
+        message = t("docs_no_read_model", lang, db=shown_url(cfg.db_url))
+        _fail(UNAVAILABLE, message, driver_words(e, cfg.db_url))
     if not rows:
         _fail(BAD_INPUT, t("docs_none", lang, app=app_id), app_id)
     store = DocumentStore(cfg.docs_dir)
