@@ -31,7 +31,7 @@ from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
 
 from activities.context import Context
 from models.case import OUTBOX_REFERENCE, Addressee, Delivery, Issued, revised
-from models.text import BLANK_LETTERS
+from models.text import hidden
 
 # The database (sqlmodel, sqlalchemy, models.tables, activities.db) and httpx are imported
 # in the functions that use them: the CLI imports this module through the workflows, for
@@ -80,9 +80,10 @@ def _reference(given: str, key: str) -> str:
     read it: one printable line of a bounded length. Never `outbox:`, which would make a
     delivery look merely queued; without a readable one, our own."""
     # Hangul fillers pass `isprintable` and print as nothing: a reference of them only
-    # would show as an empty cell.
+    # would show as an empty cell. (Spaces other than ASCII's, which `hidden` keeps, are
+    # one space after the split, as before.)
     head = given[: REFERENCE_LIMIT * 2]
-    text = "".join(c if c.isprintable() and c not in BLANK_LETTERS else " " for c in head)
+    text = "".join(" " if hidden(c) else c for c in head)
     text = _clip(" ".join(text.split()), REFERENCE_LIMIT)
     if not text or text.startswith(OUTBOX_REFERENCE):
         return f"http:{key}"

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from cli.rows import CaseRow, Entry, Execution, working_left
 from models.case import CaseStatus, Deadline, Step
+from models.text import hidden
 from rules import regulation
-from rules.check import hidden
 from rules.timezone import ALMATY
 from texts import has, t
 

@@ -17,6 +17,19 @@ BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
 """Hangul fillers: letters to Unicode, so `isspace` and `isprintable` pass them, yet they
 print as nothing; a name or a reason made of them looks empty on every screen."""
 
+# Characters nobody can see or that steer a terminal or the direction of text: controls
+# (NUL, ESC, BEL...), format characters (zero-width spaces, bidi overrides, BOM), private
+# and unassigned code points, lone surrogates (a JSON escape can make them; UTF-8 cannot
+# carry them), line separators; and the fillers above.
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp"})
+
+
+def hidden(c: str) -> bool:
+    """A character a reader cannot see, or one that acts on the terminal or the text:
+    what the applicant's check refuses, and what terminals and references are cleaned of."""
+    return unicodedata.category(c) in _HIDDEN_CATEGORIES or c in BLANK_LETTERS
+
+
 FIELD_SHOWN = 64
 """How much of an outsider's field name or id a refusal repeats."""
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import re
 import sys
-import unicodedata
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import Annotated, Any
@@ -31,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 from models.application import MAX_DOCUMENTS, Applicant, Application, AttachedDocument, Service
 from models.findings import Finding
 from models.roster import Roster
-from models.text import BLANK_LETTERS
+from models.text import hidden
 from rules import regulation
 from rules.calendar import FIRST_YEAR
 from rules.findings import findings
@@ -324,20 +323,9 @@ def _part(model: type[BaseModel], name: str, container: Any) -> Any:
         return None
 
 
-# Characters nobody can see or that steer a terminal or the direction of text: controls
-# (NUL, ESC, BEL...), format characters (zero-width spaces, bidi overrides, BOM), private
-# and unassigned code points, lone surrogates (a JSON escape can make them; UTF-8 cannot
-# carry them), line separators; and the fillers that are letters to Unicode but print as
-# nothing, the one list that models/text.py refuses in caseworkers' text too.
-_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp"})
 _LINE_BREAKS = frozenset("\n\t")
 """Kept in a reason, text in the applicant's words that may run over lines."""
 _SHOWN_HIDDEN = 5
-
-
-def hidden(c: str) -> bool:
-    """A character a reader cannot see, or one that acts on the terminal or the text."""
-    return unicodedata.category(c) in _HIDDEN_CATEGORIES or c in BLANK_LETTERS
 
 
 def _text_problems(
