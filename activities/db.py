@@ -102,20 +102,24 @@ def _alembic_config(connection: Connection | None = None):
 
 
 @functools.cache
-def head_revision() -> str:
+def _scripts():  # -> alembic's ScriptDirectory, imported only when the database is opened
     from alembic.script import ScriptDirectory
 
-    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    return ScriptDirectory.from_config(_alembic_config())
+
+
+@functools.cache
+def head_revision() -> str:
+    head = _scripts().get_current_head()
     assert head is not None
     return head
 
 
 def known_revision(revision: str) -> bool:
-    from alembic.script import ScriptDirectory
     from alembic.util import CommandError
 
     try:
-        return ScriptDirectory.from_config(_alembic_config()).get_revision(revision) is not None
+        return _scripts().get_revision(revision) is not None
     except CommandError:
         return False
 
